@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel repo`: read rpm-md repositories, resolve and download packages, compare versions.</summary>
+internal static class RepoCommand
+{
+    public static Command Create()
+    {
+        var repo = new Command("repo", "Query rpm-md repositories, resolve dependencies and download packages.");
+        repo.Subcommands.Add(RepoVercmpCommand.Create());
+        return repo;
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel rpm`: inspect and verify RPM package files.</summary>
+internal static class RpmCommand
+{
+    public static Command Create()
+    {
+        var rpm = new Command("rpm", "Inspect and verify RPM package files.");
+        return rpm;
+    }
+}

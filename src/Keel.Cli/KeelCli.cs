@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Keel.Cli.Commands;
+
+namespace Keel.Cli;
+
+/// <summary>Builds the keel command tree and runs it, turning expected failures into one-line errors and exit codes.</summary>
+public static class KeelCli
+{
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand(
+            "Keel: installer, image builder and provisioning for RPM-based container-host Linux.\n\n" +
+            "Exit codes: 0 ok, 1 failed (unsatisfiable, bad signature, bad input file), 2 usage error or unsupported input, 130 interrupted.");
+        root.Subcommands.Add(RepoCommand.Create());
+        root.Subcommands.Add(RpmCommand.Create());
+
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        using var interrupt = new ConsoleInterrupt(cancellationToken);
+        try
+        {
+            var parse = root.Parse(args);
+            return await parse.InvokeAsync(config, interrupt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("keel: interrupted").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (CliErrors.IsExpected(ex))
+        {
+            await stderr.WriteLineAsync("keel: " + CliErrors.Describe(ex)).ConfigureAwait(false);
+            return CliErrors.ExitCodeFor(ex);
+        }
+    }
+}
