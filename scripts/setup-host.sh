@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Keel's build, demo and tests need on a Debian 12 machine, from Debian's packages only.
+# Idempotent: does nothing when every package is already present.
+set -euo pipefail
+
+packages=(
+  rpm rpm2cpio cpio            # rpm, rpmbuild, rpmsign, rpmkeys; payload extraction for side-by-side tests
+  createrepo-c                 # createrepo_c, modifyrepo_c
+  dnf libsolv-tools            # the resolvers Keel is checked against (dnf, testsolv, repo2solv)
+  gnupg                        # throwaway signing key of the fixture distribution
+  zstd xz-utils bzip2 gzip     # metadata and payload compressions
+  libxml2-utils                # xmllint, used by tests to cross-check XML readers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup-host: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-host: need root to install packages (run with sudo)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup-host: the .NET 10 SDK (dotnet) is not on PATH; install it first (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
+  exit 1
+fi
