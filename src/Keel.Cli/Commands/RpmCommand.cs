@@ -8,6 +8,8 @@ internal static class RpmCommand
     public static Command Create()
     {
         var rpm = new Command("rpm", "Inspect and verify RPM package files.");
+        rpm.Subcommands.Add(RpmInfoCommand.Create());
+        rpm.Subcommands.Add(RpmVerifyCommand.Create());
         return rpm;
     }
 }
