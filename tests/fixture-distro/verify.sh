@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Checks a fixture repository built by build.sh with the real tools:
+#   tests/fixture-distro/verify.sh [DEST]
+# - gpg verifies repodata/repomd.xml.asc; rpmkeys verifies every package against the
+#   exported key (and rejects a corrupted copy and an unknown key: the checks can fail);
+# - the presets/*.yaml package lists equal comps.xml's environments;
+# - dnf resolves each environment for x86_64 and aarch64 and the result holds the preset;
+# - dnf installs the container-host environment into a scratch root (gpgcheck on), rpm -Va
+#   is clean there, and rpm -ivh installs the same set into a second root;
+# - an old openssh/sudo shows its advisories in "dnf updateinfo" and "upgrade --security"
+#   fixes them; moby-engine is replaced by podman-docker (obsoletes).
+# Needs root (rpm --root chroots for scriptlets). Prints "ok:" lines; exits 1 on the first failure.
+set -euo pipefail
+
+readonly FIXTURE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly REPO_ROOT=$(cd "$FIXTURE_DIR/../.." && pwd)
+DEST=$(realpath -m -- "${1:-$REPO_ROOT/.work/fixture-repo}")
+readonly DEST KEY=$DEST/RPM-GPG-KEY-keel-fixture
+export LC_ALL=C
+
+ok() { printf 'ok: %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+for f in repodata/repomd.xml repodata/repomd.xml.asc RPM-GPG-KEY-keel-fixture keel-fixture.repo; do
+    [[ -f $DEST/$f ]] || fail "$DEST/$f is missing (run build.sh first)"
+done
+((EUID == 0)) || fail "verify.sh installs into scratch roots with rpm --root and must run as root"
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/keel-fixture-verify.XXXXXX")
+export GNUPGHOME=$SCRATCH/gnupg
+cleanup() {
+    gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+    rm -rf -- "$SCRATCH"
+}
+trap cleanup EXIT
+mkdir -m 700 "$GNUPGHOME"
+
+mapfile -d '' RPMS < <(find "$DEST/Packages" -name '*.rpm' -print0 | sort -z)
+((${#RPMS[@]} > 0)) || fail "no packages under $DEST/Packages"
+
+# Debian's rpm refuses plain installs without this flag (to steer users to alien).
+RPM_INSTALL_FLAGS=()
+[[ $(rpm --help 2>&1) != *--force-debian* ]] || RPM_INSTALL_FLAGS=(--force-debian)
+
+# --- repodata signature ------------------------------------------------------------------
+gpg --batch --quiet --import "$KEY" 2>/dev/null
+fpr=$(gpg --batch --with-colons --list-keys | awk -F: '$1 == "fpr" {print $10; exit}')
+status=$(gpg --batch --status-fd 1 --verify "$DEST/repodata/repomd.xml.asc" "$DEST/repodata/repomd.xml" 2>/dev/null) \
+    || fail "gpg --verify repomd.xml.asc failed"
+[[ $status == *"VALIDSIG $fpr"* ]] || fail "repomd.xml.asc is not signed by the exported key $fpr"
+cp "$DEST/repodata/repomd.xml" "$SCRATCH/repomd.xml"
+echo '<!-- tampered -->' >> "$SCRATCH/repomd.xml"
+! gpg --batch --verify "$DEST/repodata/repomd.xml.asc" "$SCRATCH/repomd.xml" 2>/dev/null \
+    || fail "gpg accepted a tampered repomd.xml"
+ok "repomd.xml.asc: good signature by $fpr; a tampered copy is rejected"
+
+# --- package signatures ----------------------------------------------------------------
+rpmkeys --dbpath "$SCRATCH/keys" --import "$KEY"
+rpmkeys --dbpath "$SCRATCH/keys" --checksig "${RPMS[@]}" > "$SCRATCH/checksig" 2>&1 || true
+good=$(grep -c ': digests signatures OK$' "$SCRATCH/checksig" || true)
+((good == ${#RPMS[@]})) || fail "rpmkeys --checksig: $good of ${#RPMS[@]} OK; first bad: $(grep -v 'digests signatures OK$' "$SCRATCH/checksig" | head -n 1)"
+! rpmkeys --dbpath "$SCRATCH/nokeys" --checksig "${RPMS[0]}" > /dev/null 2>&1 \
+    || fail "rpmkeys accepted ${RPMS[0]##*/} without the key"
+cp "${RPMS[0]}" "$SCRATCH/bad.rpm"
+printf 'X' | dd of="$SCRATCH/bad.rpm" bs=1 seek=$(($(stat -c %s "$SCRATCH/bad.rpm") - 100)) conv=notrunc status=none
+! rpmkeys --dbpath "$SCRATCH/keys" --checksig "$SCRATCH/bad.rpm" > /dev/null 2>&1 \
+    || fail "rpmkeys accepted a corrupted copy of ${RPMS[0]##*/}"
+compressors=$(rpm -qp --nosignature --qf '%{PAYLOADCOMPRESSOR}\n' "${RPMS[@]}" | sort -u | tr '\n' ' ')
+[[ $compressors == "zstd " ]] || fail "payload compressors: $compressors (want zstd only)"
+ok "${#RPMS[@]} packages: signatures OK (rpmkeys), zstd payloads; unsigned-key and corrupted cases fail"
+
+# --- presets match comps ---------------------------------------------------------------
+python3 - "$FIXTURE_DIR" <<'PY' || fail "presets/*.yaml and comps.xml disagree (see above)"
+import sys, glob, os, xml.etree.ElementTree as ET
+import yaml
+d = sys.argv[1]
+root = ET.parse(os.path.join(d, "comps.xml")).getroot()
+groups = {g.findtext("id"): {p.text for p in g.iter("packagereq") if p.get("type") in ("mandatory", "default")}
+          for g in root.findall("group")}
+envs = {e.findtext("id"): [g.text for g in e.find("grouplist")] for e in root.findall("environment")}
+bad = 0
+for path in sorted(glob.glob(os.path.join(d, "presets", "*.yaml"))):
+    p = yaml.safe_load(open(path))
+    want_groups = envs.get(p["environment"])
+    if want_groups is None:
+        print(f"{path}: environment {p['environment']} is not in comps.xml"); bad = 1; continue
+    if p["groups"] != want_groups:
+        print(f"{path}: groups {p['groups']} != comps {want_groups}"); bad = 1
+    want = set().union(*(groups[g] for g in want_groups))
+    if set(p["packages"]) != want:
+        print(f"{path}: only in preset {sorted(set(p['packages']) - want)}, only in comps {sorted(want - set(p['packages']))}"); bad = 1
+if len(glob.glob(os.path.join(d, "presets", "*.yaml"))) != len(envs):
+    print("presets/ and comps.xml environments differ in number"); bad = 1
+sys.exit(bad)
+PY
+ok "presets/*.yaml equal the comps environments"
+
+# --- dnf -------------------------------------------------------------------------------
+# dnf in a scratch root, gpgcheck and repo_gpgcheck on, no host repositories.
+dnf_in() {
+    local root=$1
+    shift
+    dnf --installroot="$root" --setopt=reposdir=/dev/null --setopt=cachedir="$root/var/cache/dnf" \
+        --repofrompath="fix,file://$DEST" --setopt=fix.gpgcheck=1 --setopt=fix.repo_gpgcheck=1 \
+        --setopt=fix.gpgkey="file://$KEY" --releasever=4.0 --setopt=install_weak_deps=True "$@"
+}
+# Package names of a dnf transaction table (printed by --assumeno or -y).
+transaction_names() {
+    awk '/^(Installing|Upgrading|Removing|Downgrading)/ {t = 1; next} /^(Transaction Summary|$)/ {t = 0} t && $2 ~ /^(x86_64|aarch64|noarch)$/ {print $1}' "$1" | sort -u
+}
+preset_names() {
+    python3 -c 'import sys, yaml; print("\n".join(yaml.safe_load(open(sys.argv[1]))["packages"]))' "$1" | sort -u
+}
+
+# dnf 4 has no "@^environment" spelling (dnf 5 does); "@environment-id" selects the environment.
+for arch in x86_64 aarch64; do
+    for preset in "$FIXTURE_DIR"/presets/*.yaml; do
+        env=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["environment"])' "$preset")
+        root=$SCRATCH/resolve-$arch-${env}
+        mkdir -p "$root"
+        dnf_in "$root" -q -y --forcearch="$arch" makecache > /dev/null 2>&1 || fail "dnf makecache ($arch) failed"
+        out=$SCRATCH/resolve-$arch-$env.out
+        dnf_in "$root" --forcearch="$arch" install --assumeno "@$env" > "$out" 2>&1 || true
+        grep -q '^Dependencies resolved' "$out" || fail "dnf did not resolve @$env for $arch: $(grep -A4 '^Error' "$out" | tr -s ' \n' ' ')"
+        missing=$(comm -23 <(preset_names "$preset") <(transaction_names "$out") | tr '\n' ' ')
+        [[ -z $missing ]] || fail "@$env ($arch) transaction lacks preset packages: $missing"
+        wrong_arch=$(awk -v a="$arch" 't && $2 ~ /^(x86_64|aarch64)$/ && $2 != a {print $1}
+            /^Installing/ {t = 1} /^Transaction Summary/ {t = 0}' "$out" | head -n 3 | tr '\n' ' ')
+        [[ -z $wrong_arch ]] || fail "@$env ($arch) picked packages of another arch: $wrong_arch"
+        ok "dnf resolves @$env for $arch: $(transaction_names "$out" | wc -l) packages"
+    done
+done
+
+# Real install of the container-host environment.
+root=$SCRATCH/container-host
+mkdir -p "$root"
+dnf_in "$root" -y install @container-host-environment > "$SCRATCH/install.out" 2>&1 \
+    || fail "dnf install @container-host-environment failed: $(tail -n 5 "$SCRATCH/install.out")"
+grep -q '^Complete!' "$SCRATCH/install.out" || fail "dnf install did not complete"
+installed=$(rpm --root "$root" -qa | grep -vc '^gpg-pubkey')
+verify_out=$(rpm --root "$root" -Va 2>&1) || fail "rpm -Va in the installed root: $verify_out"
+grep -qx 'This is a preview release. Do not use in production.' "$root/etc/issue" || fail "/etc/issue lacks the preview banner"
+grep -qx 'ID=azurelinux' "$root/etc/os-release" || fail "/etc/os-release lacks ID=azurelinux"
+[[ $(sh "$root/usr/bin/podman" --version) == "podman (Keel fixture) 5:5.3.2-1.azl4" ]] || fail "podman stub: $(sh "$root/usr/bin/podman" --version)"
+[[ -e $root/etc/machine-id ]] || fail "systemd's Lua %post did not create /etc/machine-id"
+rpm --root "$root" -q podman-bash-completion > /dev/null 2>&1 && fail "podman-bash-completion installed without bash-completion"
+ok "dnf installed @container-host-environment: $installed packages, rpm -Va clean, banner and os-release present"
+
+# The same package set with plain rpm -ivh into a second root.
+root2=$SCRATCH/rpm-ivh
+files=()
+while read -r name version release arch; do
+    files+=("$DEST/Packages/${name:0:1}/$name-$version-$release.$arch.rpm")
+done < <(rpm --root "$root" -qa --qf '%{NAME} %{VERSION} %{RELEASE} %{ARCH}\n' | grep -v '^gpg-pubkey ')
+mkdir -p "$root2"
+rpm --root "$root2" --import "$KEY"
+rpm --root "$root2" -ivh --quiet "${RPM_INSTALL_FLAGS[@]}" "${files[@]}" > "$SCRATCH/ivh.out" 2>&1 \
+    || fail "rpm --root -ivh failed: $(tail -n 5 "$SCRATCH/ivh.out")"
+[[ $(rpm --root "$root2" -qa | grep -vc '^gpg-pubkey') == "${#files[@]}" ]] || fail "rpm -ivh installed a different number of packages"
+ok "rpm --root -ivh installs the same ${#files[@]} packages"
+
+# Advisories and upgrade: start from the vulnerable openssh and sudo.
+root3=$SCRATCH/upgrade
+mkdir -p "$root3"
+dnf_in "$root3" -y install openssh-server-9.6p1-1.azl4 sudo-1.9.16p2-1.azl4 > "$SCRATCH/old.out" 2>&1 \
+    || fail "installing the vulnerable openssh/sudo failed: $(tail -n 5 "$SCRATCH/old.out")"
+dnf_in "$root3" updateinfo list --security > "$SCRATCH/updateinfo.out" 2>&1 || fail "dnf updateinfo list failed"
+for id in AZL4-SA-2024-0001 AZL4-SA-2025-0002; do
+    grep -q "^$id " "$SCRATCH/updateinfo.out" || fail "dnf updateinfo does not list $id for the old packages"
+done
+dnf_in "$root3" updateinfo list --security --with-cve > "$SCRATCH/cves.out" 2>&1
+grep -q 'CVE-2024-6387' "$SCRATCH/cves.out" && grep -q 'CVE-2025-32463' "$SCRATCH/cves.out" \
+    || fail "dnf updateinfo --with-cve lacks the CVEs"
+dnf_in "$root3" -y upgrade --security > "$SCRATCH/upgrade.out" 2>&1 || fail "dnf upgrade --security failed"
+[[ $(rpm --root "$root3" -q --qf '%{VERSION}' openssh-server) == 9.8p1 ]] || fail "openssh-server was not upgraded"
+[[ $(rpm --root "$root3" -q --qf '%{VERSION}' sudo) == 1.9.17p1 ]] || fail "sudo was not upgraded"
+dnf_in "$root3" updateinfo list --security > "$SCRATCH/updateinfo2.out" 2>&1
+! grep -q '^AZL4-SA' "$SCRATCH/updateinfo2.out" || fail "advisories still listed after the upgrade"
+ok "updateinfo lists AZL4-SA-2024-0001 (CVE-2024-6387) and AZL4-SA-2025-0002 (CVE-2025-32463); upgrade --security fixes both"
+
+# Obsoletes: an Azure Linux 3 style moby-engine is replaced by podman-docker on upgrade.
+moby=$(find "$DEST/Packages/m" -name "moby-engine-*.$(uname -m).rpm" | head -n 1)
+dnf_in "$root3" -y install containerd iptables > /dev/null 2>&1 || fail "installing containerd failed"
+rpm --root "$root3" -i --nodeps "${RPM_INSTALL_FLAGS[@]}" "$moby" || fail "rpm -i moby-engine failed"
+dnf_in "$root3" -y upgrade > "$SCRATCH/obsolete.out" 2>&1 || fail "dnf upgrade failed: $(tail -n 5 "$SCRATCH/obsolete.out")"
+rpm --root "$root3" -q moby-engine > /dev/null 2>&1 && fail "moby-engine is still installed after upgrade"
+rpm --root "$root3" -q podman-docker > /dev/null || fail "podman-docker did not replace moby-engine"
+ok "dnf upgrade replaces moby-engine with podman-docker (Obsoletes)"
