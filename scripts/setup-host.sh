@@ -10,6 +10,7 @@ packages=(
   gnupg                        # throwaway signing key of the fixture distribution
   zstd xz-utils bzip2 gzip     # metadata and payload compressions
   libxml2-utils                # xmllint, used by tests to cross-check XML readers
+  python3-yaml                 # tests/fixture-distro/verify.sh compares presets with comps
 )
 
 missing=()

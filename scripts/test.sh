@@ -8,10 +8,16 @@ cd "$(dirname "$0")/.."
 scripts/setup-host.sh
 export KEEL_FIXTURE_REPO="${KEEL_FIXTURE_REPO:-$PWD/.work/fixture-repo}"
 tests/fixture-distro/build.sh "$KEEL_FIXTURE_REPO"
+# The fixture itself is checked with the real tools (rpmkeys, gpg, dnf install, rpm -Va) before anything relies on it.
+tests/fixture-distro/verify.sh "$KEEL_FIXTURE_REPO"
+
+# Every test's scratch space lives under one directory that is removed at the end, pass or fail.
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/keel-tests.XXXXXX")
+export TMPDIR
 
 dotnet build Keel.slnx -c Release -nologo -v quiet
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -rf "$TMPDIR"' EXIT
 set +e
 dotnet test Keel.slnx -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

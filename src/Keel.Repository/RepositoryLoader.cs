@@ -1,3 +1,4 @@
+using Keel.OpenPgp;
 using Keel.Packaging;
 using Keel.Repository.Cache;
 using Keel.Repository.Definitions;
@@ -91,6 +92,25 @@ public sealed class RepositoryLoader : IDisposable
         string? cacheDir = repository.Source.IsLocal ? null : cache.RepositoryDirectory(repository.Id, repository.Source.Base);
         var files = new MetadataFiles(repository.Source, cacheDir);
         return await ReadFilelistsAsync(repository.RepoMd, files, cache, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads the repository's configured gpgkey files into one keyring (null when none are configured).</summary>
+    public async Task<OpenPgpKeyRing?> LoadKeysAsync(RepositoryDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.GpgKeys.Count == 0)
+        {
+            return null;
+        }
+
+        var rings = new List<OpenPgpKeyRing>();
+        foreach (var key in definition.GpgKeys)
+        {
+            var bytes = await RepoMdSignature.ReadKeyAsync(key, _http, cancellationToken).ConfigureAwait(false);
+            rings.Add(OpenPgpKeyRing.Parse(bytes, key));
+        }
+
+        return OpenPgpKeyRing.Combine(rings);
     }
 
     public void Dispose()

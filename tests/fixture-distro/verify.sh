@@ -70,7 +70,7 @@ compressors=$(rpm -qp --nosignature --qf '%{PAYLOADCOMPRESSOR}\n' "${RPMS[@]}" |
 ok "${#RPMS[@]} packages: signatures OK (rpmkeys), zstd payloads; unsigned-key and corrupted cases fail"
 
 # --- presets match comps ---------------------------------------------------------------
-python3 - "$FIXTURE_DIR" <<'PY' || fail "presets/*.yaml and comps.xml disagree (see above)"
+/usr/bin/python3 - "$FIXTURE_DIR" <<'PY' || fail "presets/*.yaml and comps.xml disagree (see above)"
 import sys, glob, os, xml.etree.ElementTree as ET
 import yaml
 d = sys.argv[1]
@@ -109,13 +109,13 @@ transaction_names() {
     awk '/^(Installing|Upgrading|Removing|Downgrading)/ {t = 1; next} /^(Transaction Summary|$)/ {t = 0} t && $2 ~ /^(x86_64|aarch64|noarch)$/ {print $1}' "$1" | sort -u
 }
 preset_names() {
-    python3 -c 'import sys, yaml; print("\n".join(yaml.safe_load(open(sys.argv[1]))["packages"]))' "$1" | sort -u
+    /usr/bin/python3 -c 'import sys, yaml; print("\n".join(yaml.safe_load(open(sys.argv[1]))["packages"]))' "$1" | sort -u
 }
 
 # dnf 4 has no "@^environment" spelling (dnf 5 does); "@environment-id" selects the environment.
 for arch in x86_64 aarch64; do
     for preset in "$FIXTURE_DIR"/presets/*.yaml; do
-        env=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["environment"])' "$preset")
+        env=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["environment"])' "$preset")
         root=$SCRATCH/resolve-$arch-${env}
         mkdir -p "$root"
         dnf_in "$root" -q -y --forcearch="$arch" makecache > /dev/null 2>&1 || fail "dnf makecache ($arch) failed"

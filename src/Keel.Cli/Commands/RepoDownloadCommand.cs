@@ -18,7 +18,8 @@ internal static class RepoDownloadCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON array of the files." };
         var cmd = new Command(
             "download",
-            "Download the best version of each named package (no dependencies), verified against the repository checksum.\n\n" +
+            "Download the best version of each named package (no dependencies), verified against the repository checksum, "+
+            "the package digests and, when the repository has gpgcheck on, its signature.\n\n" +
             "Example: keel repo download --repo https://mirror.example/os/x86_64 --dest ./rpms bash 'kernel-core*'")
         {
             specs, dest, parallel, json,
@@ -45,8 +46,9 @@ internal static class RepoDownloadCommand
 
             var unique = chosen.DistinctBy(p => (p.Nevra, p.RepositoryId)).ToArray();
 
-            // Package signatures are checked by the verifier the lead wires in; here only repository checksums apply.
-            var downloader = new PackageDownloader(null, new DownloadOptions { Cache = request.Cache, MaxParallel = parse.GetValue(parallel) });
+            // Every file is checked against the repository checksum, then its own digests and (gpgcheck) signature.
+            var verifier = await RepositoryPackageVerifier.CreateAsync(loader, repos, ct).ConfigureAwait(false);
+            var downloader = new PackageDownloader(verifier, new DownloadOptions { Cache = request.Cache, MaxParallel = parse.GetValue(parallel) });
             var results = await downloader.DownloadAsync(unique, repos, parse.GetValue(dest)!, null, ct).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

@@ -1,0 +1,44 @@
+using Keel.Packaging;
+using Keel.Repository;
+using Keel.Rpm;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>
+/// Verifies each downloaded RPM with the keys and gpgcheck setting of the repository it came from: digests always,
+/// a good signature by one of the repository's keys when gpgcheck is on.
+/// </summary>
+internal sealed class RepositoryPackageVerifier : IPackageVerifier
+{
+    private readonly Dictionary<string, RpmPackageVerifier> _byRepository;
+
+    private RepositoryPackageVerifier(Dictionary<string, RpmPackageVerifier> byRepository) => _byRepository = byRepository;
+
+    public static async Task<RepositoryPackageVerifier> CreateAsync(RepositoryLoader loader, IEnumerable<LoadedRepository> repositories, CancellationToken cancellationToken)
+    {
+        var map = new Dictionary<string, RpmPackageVerifier>(StringComparer.Ordinal);
+        foreach (var repo in repositories)
+        {
+            var keys = await loader.LoadKeysAsync(repo.Definition, cancellationToken).ConfigureAwait(false);
+            if (repo.Definition.GpgCheck && keys is null)
+            {
+                throw new InvalidDataException($"repository '{repo.Id}': gpgcheck is on but no gpgkey is configured");
+            }
+
+            map[repo.Id] = new RpmPackageVerifier(keys, repo.Definition.GpgCheck);
+        }
+
+        return new RepositoryPackageVerifier(map);
+    }
+
+    public void Verify(string path, PackageMetadata expected)
+    {
+        var id = expected.RepositoryId ?? throw new InvalidDataException($"{path}: {expected.Nevra} has no repository to take keys from");
+        if (!_byRepository.TryGetValue(id, out var verifier))
+        {
+            throw new InvalidDataException($"{path}: unknown repository '{id}'");
+        }
+
+        verifier.Verify(path, expected);
+    }
+}

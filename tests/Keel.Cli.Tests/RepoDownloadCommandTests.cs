@@ -1,0 +1,48 @@
+using Keel.Tests;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel repo download` against the signed fixture repository built by tests/fixture-distro/build.sh.</summary>
+public sealed class RepoDownloadCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-cli-download-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteRepoFile(string gpgKey)
+    {
+        var path = Path.Combine(_dir, "fixture.repo");
+        File.WriteAllText(path, $"""
+            [fixture]
+            name=Keel fixture
+            baseurl=file://{TestPaths.FixtureRepo}
+            gpgcheck=1
+            gpgkey=file://{gpgKey}
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task Downloads_signed_packages_verified_with_the_repository_key()
+    {
+        var repoFile = WriteRepoFile(Path.Combine(TestPaths.FixtureRepo, "RPM-GPG-KEY-keel-fixture"));
+        var dest = Path.Combine(_dir, "out");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("repo", "download", "--repofile", repoFile, "--cache", Path.Combine(_dir, "cache"), "--dest", dest, "podman");
+        Assert.True(exit == 0, stderr);
+        var file = Assert.Single(Directory.GetFiles(dest, "*.rpm"));
+        Assert.StartsWith("podman-", Path.GetFileName(file), StringComparison.Ordinal);
+        Assert.Contains(file, stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_package_signed_by_another_key_is_refused_and_not_left_behind()
+    {
+        var repoFile = WriteRepoFile(TestPaths.Oracle("rpm", "tests", "data", "keys", "rpm.org-rsa-2048-test.pub"));
+        var dest = Path.Combine(_dir, "out");
+        var (exit, _, stderr) = await CliRunner.RunAsync("repo", "download", "--repofile", repoFile, "--cache", Path.Combine(_dir, "cache"), "--dest", dest, "podman");
+        Assert.Equal(1, exit);
+        Assert.Contains("podman", stderr, StringComparison.Ordinal);
+        Assert.Contains("signature", stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.False(Directory.Exists(dest) && Directory.EnumerateFiles(dest, "*.rpm", SearchOption.AllDirectories).Any());
+    }
+}
