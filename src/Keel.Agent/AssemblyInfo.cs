@@ -1,0 +1,2 @@
+// keel-agent provisions Linux machines only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,3 @@
+using Keel.Agent;
+
+return await AgentCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

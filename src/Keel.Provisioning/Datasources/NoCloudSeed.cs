@@ -1,0 +1,70 @@
+using Keel.Provisioning.Config;
+
+namespace Keel.Provisioning.Datasources;
+
+/// <summary>
+/// cloud-init's NoCloud datasource read from a seed directory: meta-data and user-data are required (as in cloud-init),
+/// vendor-data and network-config optional. An instance-id missing from meta-data defaults to "nocloud", as cloud-init does.
+/// </summary>
+public static class NoCloudSeed
+{
+    /// <summary>Largest seed file read.</summary>
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>Reads the seed in <paramref name="directory"/>; throws InvalidDataException naming the file at fault.</summary>
+    public static InstanceData Read(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new InvalidDataException($"{directory}: NoCloud seed directory does not exist");
+        }
+
+        var metaBytes = ReadRequired(directory, "meta-data");
+        var userData = ReadRequired(directory, "user-data");
+        var vendorData = ReadOptional(directory, "vendor-data");
+        var networkBytes = ReadOptional(directory, "network-config");
+
+        CloudMap meta;
+        CloudNode? network = null;
+        try
+        {
+            meta = YamlConfigReader.ParseMap(System.Text.Encoding.UTF8.GetString(metaBytes), Path.Combine(directory, "meta-data"));
+            if (networkBytes is not null)
+            {
+                network = YamlConfigReader.Parse(System.Text.Encoding.UTF8.GetString(networkBytes), Path.Combine(directory, "network-config"));
+            }
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+
+        var instanceId = meta.GetString("instance-id") ?? "nocloud";
+        if (instanceId.Length == 0 || instanceId.Length > 255 || instanceId.Contains('/', StringComparison.Ordinal) || instanceId is "." or ".." || instanceId.Any(char.IsControl))
+        {
+            throw new InvalidDataException($"{Path.Combine(directory, "meta-data")}: instance-id '{instanceId}' is not usable as a directory name");
+        }
+
+        return new InstanceData("NoCloud", instanceId, meta, userData, vendorData, network);
+    }
+
+    private static byte[] ReadRequired(string directory, string name) =>
+        ReadOptional(directory, name) ?? throw new InvalidDataException($"{Path.Combine(directory, name)}: required NoCloud seed file is missing");
+
+    private static byte[]? ReadOptional(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return null;
+        }
+
+        if (info.Length > MaxFileBytes)
+        {
+            throw new InvalidDataException($"{path}: {info.Length} bytes exceeds the limit of {MaxFileBytes}");
+        }
+
+        return File.ReadAllBytes(path);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+
+namespace Keel.Provisioning.Engine;
+
+/// <summary>keel-agent's status document (data/keel-status.json): overall state, instance, per-module results, problems.</summary>
+public sealed class AgentStatus
+{
+    /// <summary>"running", "done", "degraded" (warnings) or "error".</summary>
+    public string Status { get; set; } = "running";
+
+    /// <summary>The instance-id provisioned, when the datasource could be read.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>The datasource name.</summary>
+    public string? Datasource { get; set; }
+
+    /// <summary>The boot the run belongs to.</summary>
+    public string? BootId { get; set; }
+
+    /// <summary>The agent version.</summary>
+    public string Version { get; set; } = AgentVersion.Value;
+
+    /// <summary>When the first stage of this boot started.</summary>
+    public DateTimeOffset Started { get; set; }
+
+    /// <summary>When the last stage finished.</summary>
+    public DateTimeOffset? Finished { get; set; }
+
+    /// <summary>Module results in run order.</summary>
+    public List<ModuleResult> Modules { get; set; } = [];
+
+    /// <summary>Errors: what was not applied.</summary>
+    public List<StatusMessage> Errors { get; set; } = [];
+
+    /// <summary>Warnings: unknown or deprecated keys, ignored parts.</summary>
+    public List<StatusMessage> Warnings { get; set; } = [];
+
+    /// <summary>Recomputes <see cref="Status"/> from the errors and warnings.</summary>
+    public void Settle() => Status = Errors.Count > 0 ? "error" : Warnings.Count > 0 ? "degraded" : "done";
+
+    /// <summary>Exit code of `keel-agent status`: 0 done, 1 error, 2 degraded (and 1 while still running or never run).</summary>
+    [JsonIgnore]
+    public int ExitCode => Status switch { "done" => 0, "degraded" => 2, _ => 1 };
+}
+
+/// <summary>One module's result.</summary>
+public sealed class ModuleResult
+{
+    /// <summary>Module name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Stage it ran in.</summary>
+    public string Stage { get; set; } = "";
+
+    /// <summary>Its frequency.</summary>
+    public string Frequency { get; set; } = "";
+
+    /// <summary>"ran", "nothing-to-do", "already-ran", "deferred" or "failed".</summary>
+    public string Result { get; set; } = "";
+
+    /// <summary>Wall time in milliseconds.</summary>
+    public double DurationMs { get; set; }
+
+    /// <summary>Why it failed.</summary>
+    public string? Error { get; set; }
+}
+
+/// <summary>A status message with its source.</summary>
+public sealed class StatusMessage
+{
+    /// <summary>Where: a file, config path or module.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>What.</summary>
+    public string Message { get; set; } = "";
+}
+
+/// <summary>Source-generated JSON for the status document (no reflection, NativeAOT-safe).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AgentStatus))]
+public sealed partial class StatusJsonContext : JsonSerializerContext;

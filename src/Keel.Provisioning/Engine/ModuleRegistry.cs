@@ -1,0 +1,25 @@
+using Keel.Provisioning.Modules;
+
+namespace Keel.Provisioning.Engine;
+
+/// <summary>The modules keel-agent runs, in cloud-init's cloud.cfg order within each stage.</summary>
+public static class ModuleRegistry
+{
+    /// <summary>A fresh list of all modules.</summary>
+    public static IReadOnlyList<IModule> All() =>
+    [
+        new BootcmdModule(),
+        new WriteFilesModule(deferred: false),
+        new SetHostnameModule(),
+        new UpdateHostnameModule(),
+        new UpdateEtcHostsModule(),
+        new UsersGroupsModule(),
+        new LocaleModule(),
+        new TimezoneModule(),
+        new RuncmdModule(),
+        new WriteFilesModule(deferred: true),
+        new ScriptsModule(vendor: true),
+        new ScriptsModule(vendor: false),
+        new FinalMessageModule(),
+    ];
+}

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Keel.Provisioning.Config;
+using Keel.Provisioning.Datasources;
+using Keel.Provisioning.Merging;
+using Keel.Provisioning.Root;
+using Keel.Provisioning.UserData;
+
+namespace Keel.Provisioning.Engine;
+
+/// <summary>
+/// Applies a datasource's configuration to a target root: reads the instance, processes user and vendor data, merges
+/// them over the system config, records the instance in /var/lib/cloud, then runs each stage's modules at their
+/// frequencies. A failing module is recorded and the others still run; the status is written after every module.
+/// </summary>
+public sealed class Provisioner
+{
+    private readonly TargetRoot _root;
+    private readonly ProvisioningOptions _options;
+    private readonly TextWriter _log;
+
+    /// <summary>Creates a provisioner for <paramref name="root"/>.</summary>
+    public Provisioner(TargetRoot root, ProvisioningOptions options, TextWriter log)
+    {
+        _root = root;
+        _options = options;
+        _log = log;
+    }
+
+    /// <summary>Reads a NoCloud seed and applies it; returns the final status (also written to the root).</summary>
+    public AgentStatus RunNoCloud(string seedDirectory) => Run(() => NoCloudSeed.Read(seedDirectory));
+
+    /// <summary>Reads the instance with <paramref name="readDatasource"/> and applies it.</summary>
+    public AgentStatus Run(Func<InstanceData> readDatasource)
+    {
+        var status = LoadCurrentStatus() ?? new AgentStatus { Started = _options.Now, BootId = _options.BootId };
+        status.Status = "running";
+        InstanceData instance;
+        try
+        {
+            instance = readDatasource();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            status.Errors.Add(new StatusMessage { Source = "datasource", Message = ex.Message });
+            Finish(status);
+            return status;
+        }
+
+        status.InstanceId = instance.InstanceId;
+        status.Datasource = instance.DatasourceName;
+        var diagnostics = new List<ProvisioningDiagnostic>();
+        var (config, userScripts, vendorScripts) = Combine(instance, diagnostics);
+
+        foreach (var d in diagnostics.Distinct())
+        {
+            (d.Severity == DiagnosticSeverity.Error ? status.Errors : status.Warnings).Add(new StatusMessage { Source = d.Source, Message = d.Message });
+        }
+
+        var context = new ModuleContext(_root, config, instance, _options, _log) { UserScripts = userScripts, VendorScripts = vendorScripts };
+        try
+        {
+            RecordInstance(context, instance, config);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            status.Errors.Add(new StatusMessage { Source = CloudPaths.CloudDir, Message = ex.Message });
+            Finish(status);
+            return status;
+        }
+
+        var semaphores = new Semaphores(_root, context.Paths, _options.BootId);
+        foreach (var stage in _options.Stages)
+        {
+            foreach (var module in ModuleRegistry.All().Where(m => m.Stage == stage))
+            {
+                status.Modules.RemoveAll(m => m.Name == module.Name);
+                status.Modules.Add(RunModule(module, context, semaphores, status));
+                WriteStatus(status);
+            }
+        }
+
+        Finish(status);
+        return status;
+    }
+
+    private ModuleResult RunModule(IModule module, ModuleContext context, Semaphores semaphores, AgentStatus status)
+    {
+        var result = new ModuleResult { Name = module.Name, Stage = module.Stage.ToString().ToLowerInvariant(), Frequency = FrequencyName(module.Frequency) };
+        if (semaphores.HasRun(module.Name, module.Frequency))
+        {
+            result.Result = "already-ran";
+            return result;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var warningsBefore = context.Warnings.Count;
+        try
+        {
+            var outcome = module.Run(context);
+            result.Result = outcome switch { ModuleOutcome.Done => "ran", ModuleOutcome.NothingToDo => "nothing-to-do", _ => "deferred" };
+            if (outcome != ModuleOutcome.Deferred)
+            {
+                semaphores.Mark(module.Name, module.Frequency, _options.Now);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // A module boundary: whatever one module hits is recorded and the remaining modules still run.
+            result.Result = "failed";
+            result.Error = ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            status.Errors.Add(new StatusMessage { Source = module.Name, Message = result.Error });
+            _log.WriteLine($"{module.Name}: FAILED: {result.Error}");
+        }
+
+        foreach (var w in context.Warnings.Skip(warningsBefore))
+        {
+            status.Warnings.Add(new StatusMessage { Source = module.Name + ": " + w.Source, Message = w.Message });
+        }
+
+        result.DurationMs = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
+        return result;
+    }
+
+    private (CloudMap Config, IReadOnlyList<UserDataPart> UserScripts, IReadOnlyList<UserDataPart> VendorScripts) Combine(InstanceData instance, List<ProvisioningDiagnostic> diagnostics)
+    {
+        var fetcher = _options.IncludeFetcher ?? new LocalIncludeFetcher();
+        var user = AssembledUserData.FromBlob(instance.UserData ?? [], "user-data", fetcher);
+        diagnostics.AddRange(user.Diagnostics);
+        var vendorEnabled = (user.CloudConfig["vendor_data"] as CloudMap)?.GetBool("enabled", true) ?? true;
+        var vendor = vendorEnabled && instance.VendorData is { Length: > 0 } vd ? AssembledUserData.FromBlob(vd, "vendor-data", fetcher) : new AssembledUserData();
+        diagnostics.AddRange(vendor.Diagnostics);
+        Validate(user.CloudConfig, "user-data", diagnostics);
+        Validate(vendor.CloudConfig, "vendor-data", diagnostics);
+        var system = SystemConfig.Load(_root, diagnostics);
+        CloudMap config;
+        try
+        {
+            config = ConfigMerge.MergeMany([user.CloudConfig, vendor.CloudConfig, system]);
+        }
+        catch (FormatException ex)
+        {
+            diagnostics.Add(new(DiagnosticSeverity.Error, "merge", ex.Message));
+            config = system;
+        }
+
+        return (config, user.Scripts, vendor.Scripts);
+    }
+
+    private void Validate(CloudMap config, string source, List<ProvisioningDiagnostic> diagnostics)
+    {
+        if (_options.Schema is null || config.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var issue in _options.Schema.Validate(config).Issues)
+        {
+            // At run time schema findings never stop provisioning, as in cloud-init: errors surface as warnings.
+            diagnostics.Add(new(DiagnosticSeverity.Warning, $"{source} schema: {(issue.Path.Length == 0 ? "<root>" : issue.Path)}", $"line {issue.Line}: {issue.Message}"));
+        }
+    }
+
+    private void RecordInstance(ModuleContext context, InstanceData instance, CloudMap config)
+    {
+        var previous = _root.ReadAllTextOrNull(CloudPaths.InstanceIdFile)?.Trim();
+        if (previous is not null && previous != instance.InstanceId)
+        {
+            _root.WriteText(CloudPaths.PreviousInstanceIdFile, previous + "\n", (UnixFileMode)0x1a4);
+            _log.WriteLine($"new instance-id {instance.InstanceId} (was {previous}): provisioning again");
+        }
+
+        var secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        _root.CreateDirectory(context.Paths.InstanceSemDir, (UnixFileMode)0x1ed);
+        _root.WriteFile(context.Paths.InstanceDir + "/user-data.txt", instance.UserData ?? [], secret);
+        _root.WriteFile(context.Paths.InstanceDir + "/vendor-data.txt", instance.VendorData ?? [], secret);
+        _root.WriteText(context.Paths.InstanceDir + "/cloud-config.json", CloudJson.Serialize(config) + "\n", secret);
+        WriteScripts(context.Paths.ScriptsDir, context.UserScripts);
+        WriteScripts(context.Paths.VendorScriptsDir, context.VendorScripts);
+        _root.Symlink(CloudPaths.InstanceLink, context.Paths.InstanceDir);
+        _root.WriteText(CloudPaths.InstanceIdFile, instance.InstanceId + "\n", (UnixFileMode)0x1a4);
+    }
+
+    private void WriteScripts(string directory, IReadOnlyList<UserDataPart> scripts)
+    {
+        foreach (var script in scripts)
+        {
+            // cloud-init's clean_filename: separators become "_", anything outside [A-Za-z0-9_.()-] is dropped.
+            var name = new string(script.Filename.Replace('/', '_').Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '(' or ')').ToArray()).Trim();
+            if (name.Length == 0 || name is "." or ".." || name == "runcmd")
+            {
+                name = "part-" + name;
+            }
+
+            _root.WriteFile(directory + "/" + name, script.Payload, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private AgentStatus? LoadCurrentStatus()
+    {
+        // A later stage of the same boot adds to the status of the earlier one; a new boot starts afresh.
+        var existing = ReadStatus(_root);
+        return existing is not null && existing.BootId == _options.BootId && _options.Stages[0] != Stage.Init ? existing : null;
+    }
+
+    private void Finish(AgentStatus status)
+    {
+        status.Finished = DateTimeOffset.UtcNow;
+        status.Settle();
+        WriteStatus(status);
+    }
+
+    private void WriteStatus(AgentStatus status)
+    {
+        try
+        {
+            _root.WriteText(CloudPaths.StatusFile, JsonSerializer.Serialize(status, StatusJsonContext.Default.AgentStatus) + "\n", (UnixFileMode)0x1a4);
+        }
+        catch (IOException ex)
+        {
+            _log.WriteLine($"cannot write {CloudPaths.StatusFile}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads the status document of <paramref name="root"/>, or null when none was written.</summary>
+    public static AgentStatus? ReadStatus(TargetRoot root)
+    {
+        var text = root.ReadAllTextOrNull(CloudPaths.StatusFile);
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(text, StatusJsonContext.Default.AgentStatus);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{root.RootPath}{CloudPaths.StatusFile}: corrupt status document: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>cloud-init clean: forgets every instance so the next run provisions again; the seed directory is kept.</summary>
+    public static void Clean(TargetRoot root)
+    {
+        var dir = root.Resolve(CloudPaths.CloudDir);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+        {
+            if (entry.Name == "seed")
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo d && d.LinkTarget is null)
+            {
+                d.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    private static string FrequencyName(Frequency f) => f switch
+    {
+        Frequency.PerInstance => "once-per-instance",
+        Frequency.PerBoot => "per-boot",
+        Frequency.Once => "once",
+        _ => "always",
+    };
+
+    /// <summary>Renders the merged cloud-config of a NoCloud seed (user data over vendor data) as JSON, for `query`.</summary>
+    public static string QueryNoCloud(string seedDirectory, IIncludeFetcher? fetcher, List<ProvisioningDiagnostic> diagnostics)
+    {
+        var instance = NoCloudSeed.Read(seedDirectory);
+        var user = AssembledUserData.FromBlob(instance.UserData ?? [], "user-data", fetcher);
+        diagnostics.AddRange(user.Diagnostics);
+        var vendorEnabled = (user.CloudConfig["vendor_data"] as CloudMap)?.GetBool("enabled", true) ?? true;
+        var vendor = vendorEnabled && instance.VendorData is { Length: > 0 } vd ? AssembledUserData.FromBlob(vd, "vendor-data", fetcher) : new AssembledUserData();
+        diagnostics.AddRange(vendor.Diagnostics);
+        var sb = new StringBuilder(CloudJson.Serialize(ConfigMerge.MergeMany([user.CloudConfig, vendor.CloudConfig])));
+        return sb.Append('\n').ToString();
+    }
+}

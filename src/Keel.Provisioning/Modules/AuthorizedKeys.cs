@@ -1,0 +1,54 @@
+using Keel.Provisioning.Accounts;
+using Keel.Provisioning.Engine;
+
+namespace Keel.Provisioning.Modules;
+
+/// <summary>cloud-init's ssh_util.setup_user_keys: ~/.ssh (0700) and authorized_keys (0600) owned by the user; existing keys kept, new keys appended once.</summary>
+public static class AuthorizedKeys
+{
+    /// <summary>Adds <paramref name="keys"/> to the user's authorized_keys in the target root.</summary>
+    public static void Add(ModuleContext context, PasswdEntry user, IEnumerable<string> keys)
+    {
+        var home = ConfigPathCheck.Absolute(user.Home, "user " + user.Name + " home");
+        var sshDir = home.TrimEnd('/') + "/.ssh";
+        var file = sshDir + "/authorized_keys";
+        if (!context.Root.Exists(sshDir))
+        {
+            context.Root.CreateDirectory(sshDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            context.Root.ChownResolved(sshDir, user.Uid, user.Gid);
+        }
+
+        var lines = (context.Root.ReadAllTextOrNull(file) ?? "").Split('\n').Where(l => l.Length > 0).ToList();
+        var known = lines.Select(KeyBlob).Where(b => b is not null).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in keys.Select(k => k.Trim()).Where(k => k.Length > 0 && !k.StartsWith('#')))
+        {
+            if (key.Contains('\n', StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"user {user.Name}: an SSH key may not span lines");
+            }
+
+            var blob = KeyBlob(key);
+            if (blob is not null && known.Add(blob))
+            {
+                lines.Add(key);
+            }
+        }
+
+        context.Root.WriteText(file, string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
+    }
+
+    /// <summary>The base64 key blob of an authorized_keys line (after any options), or null when the line is not a key.</summary>
+    internal static string? KeyBlob(string line)
+    {
+        var tokens = line.Trim().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            if (tokens[i].StartsWith("ssh-", StringComparison.Ordinal) || tokens[i].StartsWith("ecdsa-", StringComparison.Ordinal) || tokens[i].StartsWith("sk-", StringComparison.Ordinal))
+            {
+                return tokens[i + 1];
+            }
+        }
+
+        return tokens.Length >= 2 ? tokens[1] : null;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Keel.Provisioning.Engine;
+
+namespace Keel.Provisioning.Modules;
+
+/// <summary>
+/// cloud-init's update_etc_hosts: manage_etc_hosts true renders /etc/hosts from the root's
+/// /etc/cloud/templates/hosts.{redhat,debian}.tmpl (or a built-in Red Hat style template); "localhost" only makes sure the
+/// localhost address line names the host (127.0.1.1 on Debian-family systems, 127.0.0.1 otherwise).
+/// </summary>
+public sealed partial class UpdateEtcHostsModule : IModule
+{
+    private const string BuiltInTemplate =
+        "# Your system has configured 'manage_etc_hosts' as True.\n" +
+        "# As a result, if you wish for changes to this file to persist\n" +
+        "# then you will need to either\n" +
+        "# a.) make changes to the master file in /etc/cloud/templates/hosts.redhat.tmpl\n" +
+        "# b.) change or remove the value of 'manage_etc_hosts' in\n" +
+        "#     /etc/cloud/cloud.cfg or cloud-config from user-data\n" +
+        "#\n" +
+        "# The following lines are desirable for IPv4 capable hosts\n" +
+        "127.0.0.1 {{fqdn}} {{hostname}}\n" +
+        "127.0.0.1 localhost.localdomain localhost\n" +
+        "127.0.0.1 localhost4.localdomain4 localhost4\n" +
+        "\n" +
+        "# The following lines are desirable for IPv6 capable hosts\n" +
+        "::1 {{fqdn}} {{hostname}}\n" +
+        "::1 localhost6.localdomain6 localhost6\n";
+
+    /// <inheritdoc />
+    public string Name => "update_etc_hosts";
+
+    /// <inheritdoc />
+    public Frequency Frequency => Frequency.Always;
+
+    /// <inheritdoc />
+    public Stage Stage => Stage.Init;
+
+    /// <inheritdoc />
+    public ModuleOutcome Run(ModuleContext context)
+    {
+        var manage = ConfigValues.Text(context.Config, "manage_etc_hosts", Name)?.Trim().ToLowerInvariant();
+        var isTemplate = manage is "true" or "yes" or "on" or "1" or "template";
+        if (!isTemplate && manage != "localhost")
+        {
+            return ModuleOutcome.NothingToDo;
+        }
+
+        if (HostnameResolver.Resolve(context) is not { } names)
+        {
+            context.Warnings.Add(new(DiagnosticSeverity.Warning, Name, "manage_etc_hosts is set but no hostname was found"));
+            return ModuleOutcome.NothingToDo;
+        }
+
+        var family = OsFamily(context);
+        if (isTemplate)
+        {
+            var template = context.Root.ReadAllTextOrNull($"/etc/cloud/templates/hosts.{family}.tmpl") ?? BuiltInTemplate;
+            context.Root.WriteText("/etc/hosts", Render(template, names.Hostname, names.Fqdn), (UnixFileMode)0x1a4);
+        }
+        else
+        {
+            UpdateLocalhost(context, family == "debian" ? "127.0.1.1" : "127.0.0.1", names.Hostname, names.Fqdn);
+        }
+
+        return ModuleOutcome.Done;
+    }
+
+    private static string OsFamily(ModuleContext context)
+    {
+        var distro = (context.Config["system_info"] as Config.CloudMap)?.GetString("distro")?.ToLowerInvariant();
+        return distro is "debian" or "ubuntu" ? "debian" : "redhat";
+    }
+
+    /// <summary>Renders the subset of Jinja cloud-init's hosts templates use: a header line, comments, {{hostname}}, {{fqdn}}.</summary>
+    internal static string Render(string template, string hostname, string fqdn)
+    {
+        var text = template;
+        if (text.StartsWith("## template:", StringComparison.OrdinalIgnoreCase))
+        {
+            var nl = text.IndexOf('\n', StringComparison.Ordinal);
+            text = nl < 0 ? "" : text[(nl + 1)..];
+        }
+
+        text = CommentTrim().Replace(text, "");
+        text = Comment().Replace(text, "");
+        text = Variable().Replace(text, m => m.Groups[1].Value == "fqdn" ? fqdn : hostname);
+        return text;
+    }
+
+    private static void UpdateLocalhost(ModuleContext context, string ip, string hostname, string fqdn)
+    {
+        var existing = context.Root.ReadAllTextOrNull("/etc/hosts");
+        var lines = (existing ?? "").Split('\n').ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        var entries = new List<string[]>();
+        var firstAt = -1;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var body = lines[i].Split('#')[0];
+            var tokens = body.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (tokens.Length > 0 && tokens[0] == ip)
+            {
+                entries.Add(tokens[1..]);
+                firstAt = firstAt < 0 ? i : firstAt;
+            }
+        }
+
+        if (entries.Any(e => e.Length >= 2 && e[0] == fqdn && e.Skip(1).Contains(hostname, StringComparer.Ordinal)))
+        {
+            return;
+        }
+
+        entries.Add(fqdn == hostname ? [fqdn] : [fqdn, hostname]);
+        var rendered = entries.Where(e => e.Length > 0).Select(e => ip + "\t" + string.Join(' ', e)).ToList();
+        lines.RemoveAll(l => l.Split('#')[0].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } t && t[0] == ip);
+        var sb = new StringBuilder();
+        if (existing is null)
+        {
+            sb.Append("# Added by keel-agent\n");
+        }
+
+        var at = firstAt < 0 ? lines.Count : Math.Min(firstAt, lines.Count);
+        lines.InsertRange(at, rendered);
+        sb.Append(string.Join('\n', lines)).Append('\n');
+        context.Root.WriteText("/etc/hosts", sb.ToString(), (UnixFileMode)0x1a4);
+    }
+
+    [GeneratedRegex(@"\{#.*?-#\}\r?\n?", RegexOptions.Singleline)]
+    private static partial Regex CommentTrim();
+
+    [GeneratedRegex(@"\{#.*?#\}", RegexOptions.Singleline)]
+    private static partial Regex Comment();
+
+    [GeneratedRegex(@"\{\{\s*(hostname|fqdn)\s*\}\}")]
+    private static partial Regex Variable();
+}

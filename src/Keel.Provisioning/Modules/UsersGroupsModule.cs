@@ -1,0 +1,262 @@
+using System.Globalization;
+using Keel.Provisioning.Accounts;
+using Keel.Provisioning.Config;
+using Keel.Provisioning.Engine;
+
+namespace Keel.Provisioning.Modules;
+
+/// <summary>
+/// cloud-init's users_groups, writing the target root's account files directly: groups, then users (gecos, homedir,
+/// primary_group, groups, shell, uid, system, no_create_home, passwd/hashed_passwd, lock_passwd, sudo,
+/// ssh_authorized_keys). An existing user is not recreated, but its password, lock, sudo rules and keys are applied as
+/// cloud-init does. The default user also receives meta-data public-keys and top-level ssh_authorized_keys.
+/// </summary>
+public sealed class UsersGroupsModule : IModule
+{
+    /// <summary>The sudoers drop-in cloud-init writes.</summary>
+    public const string SudoersFile = "/etc/sudoers.d/90-cloud-init-users";
+
+    /// <inheritdoc />
+    public string Name => "users_groups";
+
+    /// <inheritdoc />
+    public Frequency Frequency => Frequency.PerInstance;
+
+    /// <inheritdoc />
+    public Stage Stage => Stage.Init;
+
+    /// <inheritdoc />
+    public ModuleOutcome Run(ModuleContext context)
+    {
+        var groups = UserSpecs.Groups(context.Config);
+        var users = UserSpecs.Users(context.Config);
+        if (groups.Count == 0 && users.Count == 0)
+        {
+            return ModuleOutcome.NothingToDo;
+        }
+
+        var errors = new List<string>();
+        var db = context.LoadAccounts();
+        foreach (var (name, members, line) in groups)
+        {
+            try
+            {
+                db.AddGroup(name);
+                foreach (var member in members)
+                {
+                    if (db.FindUser(member) is null)
+                    {
+                        context.Warnings.Add(new(DiagnosticSeverity.Warning, $"groups (line {line})", $"user {member} does not exist; not added to group {name}"));
+                        continue;
+                    }
+
+                    db.AddMember(name, member);
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                errors.Add($"group {name}: {ex.Message}");
+            }
+        }
+
+        db.Save();
+        foreach (var user in users)
+        {
+            var name = user.GetString("name")!;
+            try
+            {
+                CreateUser(context, db, user);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            {
+                errors.Add($"user {name} (line {user.Line}): {ex.Message}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException(string.Join("; ", errors));
+        }
+
+        return ModuleOutcome.Done;
+    }
+
+    private static void CreateUser(ModuleContext context, AccountDatabase db, CloudMap user)
+    {
+        var name = user.GetString("name")!;
+        var where = "user " + name;
+        var groups = UserSpecs.Names(user["groups"]).ToList();
+        var primary = ConfigValues.Text(user, "primary_group", where);
+        var system = user.GetBool("system", false);
+        var existing = db.FindUser(name);
+        if (user.GetString("plain_text_passwd") is { Length: > 0 })
+        {
+            context.Warnings.Add(new(DiagnosticSeverity.Warning, where, "plain_text_passwd is not supported by keel-agent; give a crypt hash in passwd or hashed_passwd"));
+        }
+
+        if (existing is null)
+        {
+            var createGroups = user.GetBool("create_groups", true);
+            foreach (var g in groups.Concat(primary is null ? [] : [primary]))
+            {
+                if (db.FindGroup(g) is null)
+                {
+                    if (!createGroups)
+                    {
+                        throw new InvalidDataException($"group {g} does not exist and create_groups is false");
+                    }
+
+                    db.AddGroup(g);
+                }
+            }
+
+            existing = db.AddUser(new NewUser(name)
+            {
+                Uid = ParseUid(user["uid"], where),
+                Gecos = ConfigValues.Text(user, "gecos", where),
+                HomeDir = ConfigValues.Text(user, "homedir", where) is { } home ? Engine.ConfigPathCheck.Absolute(home, where + ".homedir") : null,
+                Shell = ConfigValues.Text(user, "shell", where),
+                PrimaryGroup = primary,
+                PasswordHash = ConfigValues.Text(user, "passwd", where),
+                System = system,
+                NoUserGroup = user.GetBool("no_user_group", false),
+            });
+            foreach (var g in groups)
+            {
+                db.AddMember(g, name);
+            }
+
+            db.Save();
+            if (!system && !user.GetBool("no_create_home", false))
+            {
+                CreateHome(context, db, existing);
+            }
+
+            context.Log.WriteLine($"users_groups: created user {name} (uid {existing.Uid})");
+        }
+        else
+        {
+            context.Log.WriteLine($"users_groups: user {name} already exists");
+        }
+
+        if (ConfigValues.Text(user, "hashed_passwd", where) is { Length: > 0 } hashed)
+        {
+            db.SetPasswordHash(name, hashed);
+        }
+
+        if (user.GetBool("lock_passwd", true))
+        {
+            db.Lock(name);
+        }
+
+        db.Save();
+        if (user["sudo"] is { } sudo and not CloudScalar { IsNull: true } and not CloudScalar { Kind: ScalarKind.Boolean, Text: "false" })
+        {
+            WriteSudoRules(context, name, sudo);
+        }
+
+        var keys = Keys(user["ssh_authorized_keys"]).ToList();
+        if (user.GetString("_default") == "true")
+        {
+            keys.AddRange(Keys(context.Config["ssh_authorized_keys"]));
+            keys.AddRange(context.Instance.PublicKeys);
+        }
+
+        if (keys.Count > 0)
+        {
+            AuthorizedKeys.Add(context, existing, keys);
+        }
+    }
+
+    private static int? ParseUid(CloudNode? node, string where) => node switch
+    {
+        null or CloudScalar { IsNull: true } => null,
+        CloudScalar s when int.TryParse(s.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) => uid,
+        _ => throw new InvalidDataException($"{where}: uid (line {node.Line}) must be a non-negative integer"),
+    };
+
+    private static IEnumerable<string> Keys(CloudNode? node) => node switch
+    {
+        CloudScalar { Kind: ScalarKind.String } s => [s.Text],
+        CloudList l => l.Items.OfType<CloudScalar>().Where(k => !k.IsNull).Select(k => k.Text),
+        CloudMap m => m.Entries.Select(e => e.Value).OfType<CloudScalar>().Select(k => k.Text),
+        _ => [],
+    };
+
+    private static void CreateHome(ModuleContext context, AccountDatabase db, PasswdEntry user)
+    {
+        if (context.Root.Exists(user.Home))
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(user.Home.TrimEnd('/'));
+        if (!string.IsNullOrEmpty(parent))
+        {
+            context.Root.CreateDirectory(parent);
+        }
+
+        context.Root.CreateDirectory(user.Home, db.HomeMode);
+        context.Root.ChmodResolved(user.Home, db.HomeMode);
+        context.Root.ChownResolved(user.Home, user.Uid, user.Gid);
+        var skel = context.Root.Resolve("/etc/skel");
+        if (!Directory.Exists(skel))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(skel))
+        {
+            // Only regular files at the top of skel; a symlink there could point anywhere on the host.
+            if (new FileInfo(file).LinkTarget is not null)
+            {
+                continue;
+            }
+
+            var target = user.Home.TrimEnd('/') + "/" + Path.GetFileName(file);
+            context.Root.WriteFile(target, File.ReadAllBytes(file), File.GetUnixFileMode(file), user.Uid, user.Gid);
+        }
+    }
+
+    private static void WriteSudoRules(ModuleContext context, string user, CloudNode rules)
+    {
+        var lines = rules switch
+        {
+            CloudScalar { Kind: ScalarKind.String } s => [s.Text],
+            CloudList l => l.Items.OfType<CloudScalar>().Select(r => r.Text).ToList(),
+            _ => throw new InvalidDataException($"user {user}: sudo (line {rules.Line}) must be a string, a list or false"),
+        };
+        if (lines.Any(l => l.Contains('\n', StringComparison.Ordinal)))
+        {
+            throw new InvalidDataException($"user {user}: sudo rules may not contain newlines");
+        }
+
+        var block = "\n# User rules for " + user + "\n" + string.Concat(lines.Select(l => $"{user} {l}\n"));
+        EnsureSudoersInclude(context);
+        var existing = context.Root.ReadAllTextOrNull(SudoersFile);
+        if (existing is null)
+        {
+            context.Root.WriteText(SudoersFile, "# Created by keel-agent\n" + block, (UnixFileMode)0x120);
+        }
+        else if (!existing.Contains(block, StringComparison.Ordinal))
+        {
+            context.Root.WriteText(SudoersFile, existing + block, (UnixFileMode)0x120);
+        }
+    }
+
+    private static void EnsureSudoersInclude(ModuleContext context)
+    {
+        context.Root.CreateDirectory("/etc/sudoers.d", (UnixFileMode)0x1e8);
+        var sudoers = context.Root.ReadAllTextOrNull("/etc/sudoers");
+        var included = (sudoers ?? "").Split('\n').Select(l => l.Trim()).Any(l =>
+            (l.StartsWith("#includedir", StringComparison.Ordinal) || l.StartsWith("@includedir", StringComparison.Ordinal))
+            && l[11..].Trim().TrimEnd('/') == "/etc/sudoers.d");
+        if (included)
+        {
+            return;
+        }
+
+        var addition = "\n# Added by keel-agent\n#includedir /etc/sudoers.d\n";
+        context.Root.WriteText("/etc/sudoers", sudoers is null ? "# See sudoers(5) for more information on '#include' directives:\n" + addition : sudoers + addition, (UnixFileMode)0x120);
+    }
+}

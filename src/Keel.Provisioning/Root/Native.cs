@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace Keel.Provisioning.Root;
+
+/// <summary>The libc calls .NET has no managed API for.</summary>
+internal static partial class Native
+{
+    [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LChown(string path, uint owner, uint group);
+}

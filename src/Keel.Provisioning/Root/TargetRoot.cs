@@ -1,0 +1,275 @@
+using System.Text;
+
+namespace Keel.Provisioning.Root;
+
+/// <summary>
+/// A target root (a mounted image or "/") that paths from configuration are resolved inside. Resolution walks the path one
+/// component at a time with lstat; a symlink met on the way is followed as the chrooted system would see it (absolute
+/// targets restart at the root, ".." stops at the root), so nothing is ever read or written outside the root.
+/// Writes go to a temporary file in the same directory and are renamed into place.
+/// </summary>
+public sealed class TargetRoot
+{
+    /// <summary>Most symlinks followed while resolving one path (Linux's own limit).</summary>
+    public const int MaxSymlinks = 40;
+
+    /// <summary>Creates a root over an existing directory.</summary>
+    public TargetRoot(string rootPath)
+    {
+        var full = Path.GetFullPath(rootPath);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"{rootPath}: target root is not a directory");
+        }
+
+        RootPath = full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    /// <summary>The root's host path, without a trailing slash (except "/").</summary>
+    public string RootPath { get; }
+
+    /// <summary>Whether this is the running system's own root.</summary>
+    public bool IsHostRoot => RootPath == "/";
+
+    /// <summary>
+    /// Checks a path taken from configuration: absolute, no NUL, no ".." component. Throws UnsafePathException naming it.
+    /// </summary>
+    public static string CheckConfigPath(string path, string what)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new UnsafePathException($"{what}: path '{path}' must be absolute");
+        }
+
+        if (path.Split('/').Any(c => c == ".."))
+        {
+            throw new UnsafePathException($"{what}: path '{path}' contains '..' and could leave the target root");
+        }
+
+        return path;
+    }
+
+    /// <summary>Resolves a path inside the root to a host path; with <paramref name="followFinal"/> false a final symlink is not followed.</summary>
+    public string Resolve(string pathInRoot, bool followFinal = true)
+    {
+        if (pathInRoot.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new UnsafePathException($"path '{pathInRoot}' contains NUL");
+        }
+
+        var resolved = new List<string>();
+        var pending = new Stack<string>(pathInRoot.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        var links = 0;
+        while (pending.Count > 0)
+        {
+            var c = pending.Pop();
+            if (c == ".")
+            {
+                continue;
+            }
+
+            if (c == "..")
+            {
+                if (resolved.Count > 0)
+                {
+                    resolved.RemoveAt(resolved.Count - 1);
+                }
+
+                continue;
+            }
+
+            var candidate = Join(resolved, c);
+            if (pending.Count == 0 && !followFinal)
+            {
+                resolved.Add(c);
+                break;
+            }
+
+            var target = new FileInfo(candidate).LinkTarget;
+            if (target is null)
+            {
+                resolved.Add(c);
+                continue;
+            }
+
+            if (++links > MaxSymlinks)
+            {
+                throw new UnsafePathException($"{pathInRoot}: more than {MaxSymlinks} symlinks inside {RootPath}");
+            }
+
+            if (target.StartsWith('/'))
+            {
+                resolved.Clear();
+            }
+
+            foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+            {
+                pending.Push(t);
+            }
+        }
+
+        return Join(resolved, null);
+    }
+
+    private string Join(List<string> components, string? extra)
+    {
+        var sb = new StringBuilder(RootPath == "/" ? "" : RootPath);
+        foreach (var c in components)
+        {
+            sb.Append('/').Append(c);
+        }
+
+        if (extra is not null)
+        {
+            sb.Append('/').Append(extra);
+        }
+
+        return sb.Length == 0 ? "/" : sb.ToString();
+    }
+
+    /// <summary>Whether anything (file, directory, dangling link) is at the path.</summary>
+    public bool Exists(string pathInRoot)
+    {
+        var p = Resolve(pathInRoot, followFinal: false);
+        return File.Exists(p) || Directory.Exists(p) || new FileInfo(p).LinkTarget is not null;
+    }
+
+    /// <summary>The file's bytes, or null when there is no such file.</summary>
+    public byte[]? ReadAllBytesOrNull(string pathInRoot)
+    {
+        var p = Resolve(pathInRoot);
+        return File.Exists(p) ? File.ReadAllBytes(p) : null;
+    }
+
+    /// <summary>The file's text, or null when there is no such file.</summary>
+    public string? ReadAllTextOrNull(string pathInRoot) => ReadAllBytesOrNull(pathInRoot) is { } b ? Encoding.UTF8.GetString(b) : null;
+
+    /// <summary>Creates the directory and missing parents (new ones get <paramref name="mode"/>); returns the host path.</summary>
+    public string CreateDirectory(string pathInRoot, UnixFileMode mode = (UnixFileMode)0b111_101_101)
+    {
+        var parts = pathInRoot.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var current = "/";
+        foreach (var part in parts)
+        {
+            current = current == "/" ? "/" + part : current + "/" + part;
+            var host = Resolve(current);
+            if (!Directory.Exists(host))
+            {
+                if (File.Exists(host))
+                {
+                    throw new UnsafePathException($"{current}: exists in {RootPath} and is not a directory");
+                }
+
+                Directory.CreateDirectory(host, mode);
+            }
+        }
+
+        return Resolve(pathInRoot);
+    }
+
+    /// <summary>
+    /// Writes a whole file atomically: temporary file beside it, mode and owner set, then renamed over the old one.
+    /// <paramref name="uid"/>/<paramref name="gid"/> of -1 leave the owner as created.
+    /// </summary>
+    public void WriteFile(string pathInRoot, ReadOnlySpan<byte> content, UnixFileMode mode, int uid = -1, int gid = -1)
+    {
+        var host = Resolve(pathInRoot);
+        var dir = Path.GetDirectoryName(host)!;
+        if (!Directory.Exists(dir))
+        {
+            CreateDirectory(Path.GetDirectoryName(pathInRoot)!);
+        }
+
+        if (Directory.Exists(host))
+        {
+            throw new UnsafePathException($"{pathInRoot}: is a directory in {RootPath}");
+        }
+
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(host)}.keel-{Guid.NewGuid():N}");
+        try
+        {
+            using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            {
+                fs.Write(content);
+                fs.Flush(flushToDisk: true);
+            }
+
+            if (uid >= 0 || gid >= 0)
+            {
+                Chown(tmp, uid, gid);
+            }
+
+            File.SetUnixFileMode(tmp, mode);
+            File.Move(tmp, host, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes text as UTF-8, atomically.</summary>
+    public void WriteText(string pathInRoot, string text, UnixFileMode mode, int uid = -1, int gid = -1) =>
+        WriteFile(pathInRoot, Encoding.UTF8.GetBytes(text), mode, uid, gid);
+
+    /// <summary>Creates or replaces a symlink atomically (the link itself; its target is not followed).</summary>
+    public void Symlink(string pathInRoot, string target)
+    {
+        var host = Resolve(pathInRoot, followFinal: false);
+        var dir = Path.GetDirectoryName(host)!;
+        if (!Directory.Exists(dir))
+        {
+            CreateDirectory(Path.GetDirectoryName(pathInRoot)!);
+        }
+
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(host)}.keel-{Guid.NewGuid():N}");
+        File.CreateSymbolicLink(tmp, target);
+        File.Move(tmp, host, overwrite: true);
+    }
+
+    /// <summary>Sets the owner of a resolved path (never following a final symlink).</summary>
+    public void ChownResolved(string pathInRoot, int uid, int gid) => Chown(Resolve(pathInRoot), uid, gid);
+
+    /// <summary>Sets the mode of a resolved path.</summary>
+    public void ChmodResolved(string pathInRoot, UnixFileMode mode) => File.SetUnixFileMode(Resolve(pathInRoot), mode);
+
+    /// <summary>Deletes a file or symlink (not its target) if present.</summary>
+    public void DeleteFile(string pathInRoot)
+    {
+        var host = Resolve(pathInRoot, followFinal: false);
+        if (File.Exists(host) || new FileInfo(host).LinkTarget is not null)
+        {
+            File.Delete(host);
+        }
+    }
+
+    private static void Chown(string hostPath, int uid, int gid)
+    {
+        if (Native.LChown(hostPath, unchecked((uint)uid), unchecked((uint)gid)) != 0)
+        {
+            throw new IOException($"{hostPath}: chown {uid}:{gid} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        }
+    }
+}
+
+/// <summary>A path from configuration that would leave the target root or is otherwise unsafe to use.</summary>
+public sealed class UnsafePathException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public UnsafePathException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public UnsafePathException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public UnsafePathException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
