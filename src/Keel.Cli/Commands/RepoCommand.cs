@@ -9,6 +9,8 @@ internal static class RepoCommand
     {
         var repo = new Command("repo", "Query rpm-md repositories, resolve dependencies and download packages.");
         repo.Subcommands.Add(RepoVercmpCommand.Create());
+        repo.Subcommands.Add(RepoResolveCommand.Create());
+        repo.Subcommands.Add(RepoTestcaseCommand.Create());
         repo.Subcommands.Add(RepoQueryCommand.Create());
         repo.Subcommands.Add(RepoDownloadCommand.Create());
         return repo;

@@ -1,0 +1,173 @@
+using System.CommandLine;
+using System.Text.Json;
+using Keel.Packaging;
+using Keel.Repository;
+using Keel.Repository.Metadata;
+using Keel.RpmDb;
+using Keel.Solver;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel repo resolve SPEC...`: resolve an install request against repositories (and optionally an installed root).</summary>
+internal static class RepoResolveCommand
+{
+    public static Command Create()
+    {
+        var repoOptions = new RepoOptions();
+        var specs = new Argument<string[]>("SPEC")
+        {
+            Description = "What to install: a name, a NEVRA, a provide ('foo >= 1.2' as one argument), a file path, @group or @^environment.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var root = new Option<string?>("--root") { Description = "An installed root whose rpmdb is the starting point (upgrades and removals are then reported)." };
+        var noRecommends = new Option<bool>("--no-recommends") { Description = "Do not install weak dependencies (dnf's install_weak_deps=False)." };
+        var noBest = new Option<bool>("--nobest") { Description = "Allow older candidates when the newest cannot be installed (dnf's best=False)." };
+        var allowErasing = new Option<bool>("--allowerasing") { Description = "Allow removing installed packages to resolve conflicts." };
+        var json = new Option<bool>("--json") { Description = "Print {\"install\": [...]} (plus upgrade/downgrade/remove with --root)." };
+        var cmd = new Command(
+            "resolve",
+            "Resolve dependencies like dnf install and print the packages to install, one NEVRA per line, sorted.\n" +
+            "When the request cannot be satisfied the explanation goes to stderr and the exit code is 1.\n\n" +
+            "Example: keel repo resolve --repo ./baseos --repo ./appstream podman 'openssh-server >= 8' @core")
+        {
+            specs, root, noRecommends, noBest, allowErasing, json,
+        };
+        repoOptions.AddTo(cmd);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var request = repoOptions.Read(parse);
+            var specList = parse.GetValue(specs) ?? [];
+            using var loader = new RepositoryLoader();
+            var loadOptions = RepoOptions.LoadOptions(request, includeFilelists: specList.Any(s => s.StartsWith('/')));
+            var repos = await RepoOptions.LoadAllAsync(loader, request, loadOptions, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+
+            var pool = new Pool(ArchPolicy.For(request.Arch));
+            foreach (var r in repos)
+            {
+                pool.AddRepository(new RepoInfo(r.Id, r.Priority, r.Cost), r.Packages);
+            }
+
+            var rootDir = parse.GetValue(root);
+            if (rootDir is not null)
+            {
+                var db = RpmDatabase.Open(rootDir);
+                pool.SetInstalled(db.Packages.Select(p => p.Metadata).Where(p => p.Name != "gpg-pubkey"));
+            }
+
+            var jobs = Jobs(specList, repos, pool, parse.InvocationConfiguration.Error);
+            var options = new SolverOptions
+            {
+                NoRecommends = parse.GetValue(noRecommends),
+                Best = !parse.GetValue(noBest),
+                AllowErasing = parse.GetValue(allowErasing),
+            };
+            var result = Keel.Solver.Solver.Solve(pool, jobs, options);
+            if (!result.Succeeded)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync("keel: " + problem.Message).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Failed;
+            }
+
+            await Print(parse.InvocationConfiguration.Output, result.Transaction!, rootDir is not null, parse.GetValue(json)).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>One job per spec; a group or environment becomes one job per package it names (missing ones are skipped, as dnf does).</summary>
+    private static List<SolverJob> Jobs(IEnumerable<string> specs, IReadOnlyList<LoadedRepository> repos, Pool pool, TextWriter stderr)
+    {
+        var jobs = new List<SolverJob>();
+        var names = pool.Packages.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            if (!spec.StartsWith('@'))
+            {
+                jobs.Add(SolverJob.Install(spec));
+                continue;
+            }
+
+            foreach (var name in GroupPackages(spec, repos))
+            {
+                if (names.Contains(name))
+                {
+                    jobs.Add(new SolverJob(SolverJobKind.Install, PackageSelector.Name(name)));
+                }
+                else
+                {
+                    stderr.WriteLine($"keel: {spec}: no package '{name}' in the repositories, skipped");
+                }
+            }
+        }
+
+        return jobs;
+    }
+
+    private static IEnumerable<string> GroupPackages(string spec, IReadOnlyList<LoadedRepository> repos)
+    {
+        var groups = repos.SelectMany(r => r.Groups).GroupBy(g => g.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        IEnumerable<string> groupIds;
+        if (spec.StartsWith("@^", StringComparison.Ordinal))
+        {
+            var id = spec[2..];
+            var env = repos.SelectMany(r => r.Environments).FirstOrDefault(e => e.Id == id)
+                ?? throw new InvalidDataException($"{spec}: no such environment in the repositories' comps");
+            groupIds = env.GroupIds.Concat(env.Options.Where(o => o.IsDefault).Select(o => o.GroupId));
+        }
+        else
+        {
+            groupIds = [spec[1..]];
+        }
+
+        foreach (var gid in groupIds.Distinct(StringComparer.Ordinal))
+        {
+            if (!groups.TryGetValue(gid, out var group))
+            {
+                throw new InvalidDataException($"{spec}: no group '{gid}' in the repositories' comps");
+            }
+
+            foreach (var p in group.Packages.Where(p => p.Type is CompsPackageType.Mandatory or CompsPackageType.Default))
+            {
+                yield return p.Name;
+            }
+        }
+    }
+
+    private static async Task Print(TextWriter output, Transaction tx, bool withRoot, bool json)
+    {
+        if (json)
+        {
+            var doc = new ResolveResult(
+                [.. tx.Install.Select(p => p.Nevra)],
+                withRoot ? [.. tx.Upgrade.Select(Change)] : null,
+                withRoot ? [.. tx.Downgrade.Select(Change)] : null,
+                withRoot ? [.. tx.Remove.Select(r => r.Package.Nevra)] : null);
+            await output.WriteLineAsync(JsonSerializer.Serialize(doc, RepoResolveJsonContext.Default.ResolveResult)).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var p in tx.Install)
+        {
+            await output.WriteLineAsync(p.Nevra).ConfigureAwait(false);
+        }
+
+        if (withRoot)
+        {
+            foreach (var u in tx.Upgrade.Concat(tx.Downgrade).Concat(tx.Reinstall))
+            {
+                await output.WriteLineAsync($"{u.New.Nevra} (replaces {u.Old.Nevra})").ConfigureAwait(false);
+            }
+
+            foreach (var r in tx.Remove)
+            {
+                await output.WriteLineAsync($"remove {r.Package.Nevra}").ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static ResolveChange Change(PackageReplacement r) => new(r.Old.Nevra, r.New.Nevra);
+}

@@ -1,0 +1,426 @@
+namespace Keel.Solver;
+
+/// <summary>
+/// libsolv's main loop (solver_run_sat) over <see cref="SatCore"/>: assert unit rules, then fill the jobs, then keep
+/// (or upgrade) installed packages, then fill every open requirement of the packages chosen so far, then add weak
+/// dependencies; each choice goes through <see cref="CandidatePolicy"/>. A conflict is learned from and the loop
+/// starts over from the top at the level jumped back to. Packages never decided are not installed.
+/// </summary>
+internal sealed class SolveRun
+{
+    private readonly RuleSet rules;
+    private readonly SatCore sat;
+    private readonly SolveContext ctx;
+    private readonly Pool pool;
+    private readonly List<int> scratch = [];
+    private int[]? openable;
+    private int[]? supplementing;
+    private readonly List<Branch> branches = [];
+    private int[]? unowned;
+
+    public SolveRun(RuleSet rules)
+    {
+        this.rules = rules;
+        sat = rules.Sat;
+        ctx = rules.Context;
+        pool = ctx.Pool;
+    }
+
+    /// <summary>The level-0 conflict that proves the request unsatisfiable, or -1.</summary>
+    public int UnsatConflict { get; private set; } = -1;
+
+    /// <summary>Runs to a full assignment; false when the rules cannot all hold.</summary>
+    public bool Run()
+    {
+        int conflict = sat.AssertUnits();
+        if (conflict >= 0)
+        {
+            UnsatConflict = conflict;
+            return false;
+        }
+
+        while (true)
+        {
+            var step = DecideJobs();
+            if (step == Step.None)
+            {
+                step = DecideInstalled();
+            }
+
+            if (step == Step.None)
+            {
+                step = DecideRequires();
+            }
+
+            if (step == Step.None && !ctx.Options.NoRecommends)
+            {
+                step = DecideWeak();
+            }
+
+            if (step == Step.Unsat)
+            {
+                return false;
+            }
+
+            if (step == Step.None && !Minimize())
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// libsolv's auto-minimization: once everything holds, find the earliest choice among several candidates where
+    /// a candidate that was not taken ended up installed later anyway; go back to that choice and take it instead
+    /// (the first pick may then be unnecessary), and solve on from there.
+    /// </summary>
+    private bool Minimize()
+    {
+        int found = -1, take = 0;
+        for (int b = branches.Count - 1; b >= 0; b--)
+        {
+            var branch = branches[b];
+            foreach (var p in branch.Candidates)
+            {
+                if (p != branch.Chosen && sat.Value(p) > 0 && sat.LevelOf(p) > branch.Level)
+                {
+                    found = b;
+                    take = p;
+                    break;
+                }
+            }
+        }
+
+        if (found < 0)
+        {
+            return false;
+        }
+
+        var target = branches[found];
+        sat.Backjump(target.Level);
+        branches.RemoveRange(found, branches.Count - found);
+        return Apply(take) != Step.Unsat || UnsatConflict < 0;
+    }
+
+    private enum Step
+    {
+        None,
+        Decided,
+        Unsat,
+    }
+
+    private Step Apply(int literal)
+    {
+        sat.Decide(literal);
+        while (true)
+        {
+            int conflict = sat.Propagate();
+            if (conflict < 0)
+            {
+                return Step.Decided;
+            }
+
+            if (sat.CurrentLevel == 0)
+            {
+                UnsatConflict = conflict;
+                return Step.Unsat;
+            }
+
+            sat.Learn(conflict);
+            DropUndoneBranches();
+        }
+    }
+
+    private void DropUndoneBranches()
+    {
+        int level = sat.CurrentLevel;
+        while (branches.Count > 0 && branches[^1].Level >= level)
+        {
+            branches.RemoveAt(branches.Count - 1);
+        }
+    }
+
+    private Step Choose(List<int> candidates, PolicyMode mode)
+    {
+        rules.Policy.Filter(candidates, mode);
+        if (candidates.Count > 1)
+        {
+            branches.Add(new Branch(sat.CurrentLevel, [.. candidates], candidates[0]));
+        }
+
+        return Apply(candidates[0]);
+    }
+
+    /// <summary>A choice among several candidates, made at a new level above <see cref="Level"/>.</summary>
+    private sealed record Branch(int Level, int[] Candidates, int Chosen);
+
+    private Step DecideJobs()
+    {
+        foreach (var c in rules.JobClauses)
+        {
+            if (Open(c, scratch))
+            {
+                return Choose(scratch, PolicyMode.Choose);
+            }
+        }
+
+        return Step.None;
+    }
+
+    private Step DecideInstalled()
+    {
+        // As libsolv's resolve_installed: first the packages asked to be upgraded, then keep the others.
+        foreach (var p in rules.InstalledIds)
+        {
+            if (!rules.UpgradeRequested[p] || sat.Value(p) != 0 || rules.UpdatesOf[p].Any(q => sat.Value(q) > 0))
+            {
+                continue;
+            }
+
+            scratch.Clear();
+            scratch.Add(p);
+            scratch.AddRange(rules.UpdatesOf[p].Where(q => sat.Value(q) == 0));
+            return Choose(scratch, PolicyMode.Recommend);
+        }
+
+        foreach (var p in rules.InstalledIds)
+        {
+            if (sat.Value(p) == 0 && !rules.UpgradeRequested[p])
+            {
+                return Apply(p);
+            }
+        }
+
+        return Step.None;
+    }
+
+    /// <summary>
+    /// libsolv's resolve_dependencies: walk the requires rules in the order they were made (breadth-first from the
+    /// jobs), fill each open one whose package is installed, and keep walking (wrapping around) until a whole round
+    /// makes no decision; return early only when a conflict jumped back below where the walk began.
+    /// </summary>
+    private Step DecideRequires()
+    {
+        openable ??= BuildOpenable();
+        int startLevel = sat.CurrentLevel;
+        int count = openable.Length;
+        for (int i = 0, n = 0; n < count; i = i + 1 == count ? 0 : i + 1, n++)
+        {
+            int c = openable[i];
+            if (sat.Value(sat.Info(c).Package) <= 0 || !Open(c, scratch))
+            {
+                continue;
+            }
+
+            var step = Choose(scratch, PolicyMode.Choose);
+            if (step == Step.Unsat || sat.CurrentLevel <= startLevel)
+            {
+                return step;
+            }
+
+            n = 0;
+        }
+
+        // Rules that are not tied to an installed requirer: update rules of installed packages that had to go, rich
+        // conflicts; an open one here is rare, so a plain scan is enough.
+        foreach (var c in unowned!)
+        {
+            if (Open(c, scratch))
+            {
+                return Choose(scratch, PolicyMode.Choose);
+            }
+        }
+
+        return Step.None;
+    }
+
+    /// <summary>Requires rules that can need a choice: two-literal ones are always settled by propagation.</summary>
+    private int[] BuildOpenable()
+    {
+        var list = new List<int>();
+        var rest = new List<int>();
+        for (int c = 0; c < sat.ClauseCount; c++)
+        {
+            var info = sat.Info(c);
+            int length = sat.Literals(c).Length;
+            if (info.Kind == RuleKind.Requires && length >= 3)
+            {
+                list.Add(c);
+            }
+            else if (length >= 2 && info.Kind is RuleKind.Update or RuleKind.Job || (info.Kind == RuleKind.Conflicts && info.Other == 0))
+            {
+                rest.Add(c);
+            }
+        }
+
+        unowned = [.. rest];
+        return [.. list];
+    }
+
+    /// <summary>
+    /// Whether a clause still needs a choice: nothing in it is true and no negative literal can be left undecided
+    /// (an undecided package ends up not installed, which satisfies a negative literal). Fills the undecided positives.
+    /// </summary>
+    private bool Open(int clause, List<int> candidates)
+    {
+        candidates.Clear();
+        foreach (var l in sat.Literals(clause))
+        {
+            int v = sat.LiteralValue(l);
+            if (v > 0 || (l < 0 && v == 0))
+            {
+                return false;
+            }
+
+            if (v == 0)
+            {
+                candidates.Add(l);
+            }
+        }
+
+        return candidates.Count > 0;
+    }
+
+    private Step DecideWeak()
+    {
+        var dq = new List<int>();
+        var inDq = new HashSet<int>();
+        var dqs = new List<int>();
+        for (int i = 0; i < sat.TrailCount; i++)
+        {
+            int p = sat.TrailAt(i);
+            if (p <= 0 || pool.IsSystem(p))
+            {
+                continue;
+            }
+
+            foreach (var dep in pool.Package(p).Recommends)
+            {
+                foreach (var q in OpenRecommendation(dep))
+                {
+                    if (inDq.Add(q))
+                    {
+                        dq.Add(q);
+                    }
+                }
+            }
+        }
+
+        supplementing ??= rules.Closure.Where(s => !pool.IsSystem(s) && pool.Package(s).Supplements.Count > 0).ToArray();
+        foreach (var s in supplementing)
+        {
+            if (sat.Value(s) == 0 && SupplementedByNew(s))
+            {
+                dqs.Add(s);
+                if (inDq.Add(s))
+                {
+                    dq.Add(s);
+                }
+            }
+        }
+
+        if (dq.Count == 0)
+        {
+            return Step.None;
+        }
+
+        if (dq.Count == 1)
+        {
+            return Apply(dq[0]);
+        }
+
+        rules.Policy.Filter(dq, PolicyMode.Recommend);
+        var best = dq.ToHashSet();
+        foreach (var s in dqs)
+        {
+            if (best.Contains(s) && sat.Value(s) == 0)
+            {
+                return Apply(s);
+            }
+        }
+
+        for (int i = 0; i < sat.TrailCount; i++)
+        {
+            int p = sat.TrailAt(i);
+            if (p <= 0 || pool.IsSystem(p))
+            {
+                continue;
+            }
+
+            foreach (var dep in pool.Package(p).Recommends)
+            {
+                var candidates = OpenRecommendation(dep).Where(best.Contains).ToList();
+                if (candidates.Count > 0)
+                {
+                    return Choose(candidates, PolicyMode.Choose);
+                }
+            }
+        }
+
+        return Step.None;
+    }
+
+    /// <summary>The undecided packages that would fill a recommendation nothing fills yet.</summary>
+    private List<int> OpenRecommendation(Keel.Packaging.Dependency dep)
+    {
+        var result = new List<int>();
+        if (!dep.IsRich)
+        {
+            var providers = ctx.WhatProvides(dep);
+            foreach (var q in providers)
+            {
+                if (sat.Value(q) > 0)
+                {
+                    return [];
+                }
+            }
+
+            foreach (var q in providers)
+            {
+                if (sat.Value(q) == 0 && rules.InClosure[q])
+                {
+                    result.Add(q);
+                }
+            }
+
+            return result;
+        }
+
+        if (ctx.Holds(dep, q => sat.Value(q) > 0))
+        {
+            return result;
+        }
+
+        foreach (var clause in ctx.RequireCnf(dep))
+        {
+            if (clause.Any(l => sat.LiteralValue(l) > 0))
+            {
+                continue;
+            }
+
+            foreach (var l in clause)
+            {
+                if (l > 0 && sat.Value(l) == 0 && rules.InClosure[l] && !result.Contains(l))
+                {
+                    result.Add(l);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>libsolv's supplement test without addalreadyrecommended: it must hold thanks to something new in the transaction.</summary>
+    private bool SupplementedByNew(int s)
+    {
+        foreach (var dep in pool.Package(s).Supplements)
+        {
+            if (ctx.Holds(dep, q => sat.Value(q) > 0) && !ctx.Holds(dep, q => sat.Value(q) > 0 && pool.IsSystem(q)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
