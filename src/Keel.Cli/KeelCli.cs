@@ -19,7 +19,8 @@ public static class KeelCli
         using var interrupt = new ConsoleInterrupt(cancellationToken);
         try
         {
-            var parse = root.Parse(args);
+            // '@group' and '@^environment' are package specs, not response files.
+            var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             return await parse.InvokeAsync(config, interrupt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using Keel.Tests;
 using Keel.Repository;
 using Xunit.Abstractions;
 

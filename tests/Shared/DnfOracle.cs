@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Keel.Solver.Tests;
+namespace Keel.Tests;
 
 /// <summary>
 /// Runs the real dnf as an oracle: an install into an empty installroot with only the given repositories, answered
@@ -14,7 +14,7 @@ internal static class DnfOracle
     /// The packages dnf would install for <paramref name="specs"/>, as NAME-[EPOCH:]VERSION-RELEASE.ARCH, sorted;
     /// null when dnf reports that the request cannot be satisfied.
     /// </summary>
-    public static List<string>? Install(IReadOnlyList<(string Id, string Dir)> repos, IEnumerable<string> specs, bool noRecommends = false)
+    public static List<string>? Install(IReadOnlyList<(string Id, string Dir)> repos, IEnumerable<string> specs, bool noRecommends = false, string arch = "x86_64")
     {
         var root = Directory.CreateTempSubdirectory("keel-dnf-root-");
         var cache = Directory.CreateTempSubdirectory("keel-dnf-cache-");
@@ -24,7 +24,7 @@ internal static class DnfOracle
             string[] args =
             [
                 "--installroot=" + root.FullName, "--setopt=reposdir=/dev/null", "--setopt=cachedir=" + cache.FullName,
-                "--setopt=*.gpgcheck=0", "--forcearch=x86_64", "--releasever=9", "--setopt=install_weak_deps=" + (noRecommends ? "False" : "True"),
+                "--setopt=*.gpgcheck=0", "--forcearch=" + arch, "--releasever=9", "--setopt=install_weak_deps=" + (noRecommends ? "False" : "True"),
                 "--setopt=best=True", "--disableplugin=*",
             ];
             foreach (var a in args)
