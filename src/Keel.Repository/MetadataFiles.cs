@@ -71,7 +71,7 @@ internal sealed class MetadataFiles
     /// Opens a verified file decompressed (by its magic bytes). When <paramref name="data"/> has an open-checksum the
     /// returned stream hashes what is read; call <see cref="VerifyOpenChecksum"/> after parsing.
     /// </summary>
-    public static HashingReadStream OpenDecompressed(string path, RepoMdData data, long maxBytes)
+    public static ReadAheadStream OpenDecompressed(string path, RepoMdData data, long maxBytes)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
         try
@@ -81,7 +81,8 @@ internal sealed class MetadataFiles
             file.Position = 0;
             var kind = Decompression.Detect(head.AsSpan(0, n));
             var plain = Decompression.Open(file, kind, path);
-            return new HashingReadStream(plain, data.OpenChecksum?.CreateHasher(), maxBytes, path);
+            // Decompression, the size cap and the open-checksum digest run on the read-ahead thread, beside the parser.
+            return new ReadAheadStream(new HashingReadStream(plain, data.OpenChecksum?.CreateHasher(), maxBytes, path));
         }
         catch
         {
@@ -91,14 +92,15 @@ internal sealed class MetadataFiles
     }
 
     /// <summary>Reads the rest of the stream and compares its digest with the open-checksum, if any.</summary>
-    public static void VerifyOpenChecksum(HashingReadStream stream, RepoMdData data, string path)
+    public static void VerifyOpenChecksum(ReadAheadStream stream, RepoMdData data, string path)
     {
         if (data.OpenChecksum is null)
         {
             return;
         }
 
-        stream.Drain();
-        data.OpenChecksum.Verify(stream.HashHex(), $"{path} (decompressed, open-checksum)");
+        // Reading to the end through the read-ahead stream means its source has finished hashing.
+        stream.CopyTo(Stream.Null);
+        data.OpenChecksum.Verify(((HashingReadStream)stream.Source).HashHex(), $"{path} (decompressed, open-checksum)");
     }
 }
