@@ -10,7 +10,7 @@ public static class AgentCli
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand(
-            "keel-agent: first-boot provisioning from cloud-init configuration (NoCloud seeds in this version).\n\n" +
+            "keel-agent: first-boot provisioning from cloud-init configuration (NoCloud, ConfigDrive, Azure and None datasources).\n\n" +
             "Exit codes: 0 ok, 1 failed or invalid, 2 degraded (status) or usage error.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

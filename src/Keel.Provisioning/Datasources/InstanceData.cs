@@ -11,6 +11,18 @@ public sealed record InstanceData(
     byte[]? VendorData,
     CloudNode? NetworkConfig)
 {
+    /// <summary>Configuration the datasource itself contributes (cloud-init's datasource cfg), below user and vendor data.</summary>
+    public CloudMap DatasourceConfig { get; init; } = CloudMap.Empty;
+
+    /// <summary>What the datasource found but could not use.</summary>
+    public IReadOnlyList<ProvisioningDiagnostic> Warnings { get; init; } = [];
+
+    /// <summary>Throws InvalidDataException unless <paramref name="instanceId"/> is usable as a directory name.</summary>
+    public static string CheckInstanceId(string instanceId, string source) =>
+        instanceId.Length == 0 || instanceId.Length > 255 || instanceId.Contains('/', StringComparison.Ordinal) || instanceId is "." or ".." || instanceId.Any(char.IsControl)
+            ? throw new InvalidDataException($"{source}: instance-id '{instanceId}' is not usable as a directory name")
+            : instanceId;
+
     /// <summary>meta-data local-hostname (or hostname), if any.</summary>
     public string? LocalHostname => MetaData.GetString("local-hostname") ?? MetaData.GetString("hostname");
 

@@ -39,11 +39,7 @@ public static class NoCloudSeed
             throw new InvalidDataException(ex.Message, ex);
         }
 
-        var instanceId = meta.GetString("instance-id") ?? "nocloud";
-        if (instanceId.Length == 0 || instanceId.Length > 255 || instanceId.Contains('/', StringComparison.Ordinal) || instanceId is "." or ".." || instanceId.Any(char.IsControl))
-        {
-            throw new InvalidDataException($"{Path.Combine(directory, "meta-data")}: instance-id '{instanceId}' is not usable as a directory name");
-        }
+        var instanceId = InstanceData.CheckInstanceId(meta.GetString("instance-id") ?? "nocloud", Path.Combine(directory, "meta-data"));
 
         return new InstanceData("NoCloud", instanceId, meta, userData, vendorData, network);
     }

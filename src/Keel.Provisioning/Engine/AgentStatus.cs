@@ -14,6 +14,9 @@ public sealed class AgentStatus
     /// <summary>The datasource name.</summary>
     public string? Datasource { get; set; }
 
+    /// <summary>What the platform was told (Azure's ready report), e.g. "Ready (json)"; null when nothing was reported.</summary>
+    public string? ReadyReport { get; set; }
+
     /// <summary>The boot the run belongs to.</summary>
     public string? BootId { get; set; }
 

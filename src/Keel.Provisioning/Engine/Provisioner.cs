@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Datasources;
+using Keel.Provisioning.Datasources.Azure;
 using Keel.Provisioning.Merging;
 using Keel.Provisioning.Root;
 using Keel.Provisioning.UserData;
@@ -16,6 +17,12 @@ namespace Keel.Provisioning.Engine;
 /// </summary>
 public sealed class Provisioner
 {
+    /// <summary>The per-instance marker of a delivered Ready report.</summary>
+    public const string ReadyMarker = "keel_ready_reported";
+
+    /// <summary>Longest failure description sent to the platform.</summary>
+    public const int MaxReportDescription = 1024;
+
     private readonly TargetRoot _root;
     private readonly ProvisioningOptions _options;
     private readonly TextWriter _log;
@@ -31,8 +38,32 @@ public sealed class Provisioner
     /// <summary>Reads a NoCloud seed and applies it; returns the final status (also written to the root).</summary>
     public AgentStatus RunNoCloud(string seedDirectory) => Run(() => NoCloudSeed.Read(seedDirectory));
 
+    /// <summary>Finds the datasource as <paramref name="settings"/> and the root's datasource_list say, applies it and reports to the platform.</summary>
+    public AgentStatus RunDetected(DatasourceSettings settings, CancellationToken cancellationToken)
+    {
+        using var http = new RetryingHttp(settings.Azure.Retry);
+        SelectedDatasource selected;
+        try
+        {
+            selected = DatasourceSelector.Select(_root, settings, SystemConfig.Load(_root, []), http);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            return Run(() => throw ex, null, cancellationToken);
+        }
+
+        _log.WriteLine($"datasource: {selected.Name}");
+        return Run(() => selected.Read(cancellationToken), selected.Reporter, cancellationToken);
+    }
+
     /// <summary>Reads the instance with <paramref name="readDatasource"/> and applies it.</summary>
-    public AgentStatus Run(Func<InstanceData> readDatasource)
+    public AgentStatus Run(Func<InstanceData> readDatasource) => Run(readDatasource, null, CancellationToken.None);
+
+    /// <summary>
+    /// Reads the instance and applies it; when the init stage ran, tells <paramref name="reporter"/> (if any) Ready, or
+    /// NotReady with what failed, once per instance. Only <paramref name="cancellationToken"/> throws OperationCanceledException.
+    /// </summary>
+    public AgentStatus Run(Func<InstanceData> readDatasource, IReadyReporter? reporter, CancellationToken cancellationToken)
     {
         var status = LoadCurrentStatus() ?? new AgentStatus { Started = _options.Now, BootId = _options.BootId };
         status.Status = "running";
@@ -41,9 +72,14 @@ public sealed class Provisioner
         {
             instance = readDatasource();
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or TimeoutException or HttpRequestException or FormatException)
         {
             status.Errors.Add(new StatusMessage { Source = "datasource", Message = ex.Message });
+            if (reporter is not null && _options.Stages.Contains(Stage.Init))
+            {
+                SendReport(reporter, status, "datasource: " + ex.Message, cancellationToken);
+            }
+
             Finish(status);
             return status;
         }
@@ -76,14 +112,65 @@ public sealed class Provisioner
             foreach (var module in ModuleRegistry.All().Where(m => m.Stage == stage))
             {
                 status.Modules.RemoveAll(m => m.Name == module.Name);
+                cancellationToken.ThrowIfCancellationRequested();
                 status.Modules.Add(RunModule(module, context, semaphores, status));
                 WriteStatus(status);
+            }
+
+            if (stage == Stage.Init && reporter is not null)
+            {
+                ReportProvisioned(reporter, context, status, cancellationToken);
             }
         }
 
         Finish(status);
         return status;
     }
+
+    private void ReportProvisioned(IReadyReporter reporter, ModuleContext context, AgentStatus status, CancellationToken cancellationToken)
+    {
+        var marker = context.Paths.InstanceSemDir + "/" + ReadyMarker;
+        if (_root.Exists(marker))
+        {
+            status.ReadyReport = "already reported";
+            return;
+        }
+
+        // Failures that make the platform's provisioning fail: unreadable user data and init-stage modules (users, keys, hostname, files).
+        var failures = status.Errors.Where(e => e.Source.StartsWith("user-data", StringComparison.Ordinal) || e.Source.StartsWith("vendor-data", StringComparison.Ordinal) || e.Source == "merge")
+            .Concat(status.Modules.Where(m => m.Stage == "init" && m.Result == "failed").Select(m => new StatusMessage { Source = m.Name, Message = m.Error ?? "failed" }))
+            .Select(e => $"{e.Source}: {e.Message}")
+            .Distinct()
+            .ToList();
+        var description = failures.Count == 0 ? null : Truncate(string.Join("; ", failures), MaxReportDescription);
+        if (SendReport(reporter, status, description, cancellationToken) && description is null)
+        {
+            _root.WriteText(marker, $"keel-agent {_options.Now:O}\n", (UnixFileMode)0x1a4);
+        }
+
+        WriteStatus(status);
+    }
+
+    private bool SendReport(IReadyReporter reporter, AgentStatus status, string? failureDescription, CancellationToken cancellationToken)
+    {
+        var state = failureDescription is null ? "Ready" : "NotReady";
+        try
+        {
+            var how = reporter.Report(failureDescription is null ? null : Truncate(failureDescription, MaxReportDescription), cancellationToken);
+            status.ReadyReport = $"{state} ({how})";
+            _log.WriteLine($"reported {state} to the platform ({how})");
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or HttpRequestException or InvalidDataException or IOException)
+        {
+            status.ReadyReport = $"{state} not delivered";
+            status.Errors.Add(new StatusMessage { Source = "ready report", Message = ex.Message });
+            _log.WriteLine($"ready report: FAILED: {ex.Message}");
+            return false;
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
 
     private ModuleResult RunModule(IModule module, ModuleContext context, Semaphores semaphores, AgentStatus status)
     {
@@ -125,6 +212,7 @@ public sealed class Provisioner
 
     private (CloudMap Config, IReadOnlyList<UserDataPart> UserScripts, IReadOnlyList<UserDataPart> VendorScripts) Combine(InstanceData instance, List<ProvisioningDiagnostic> diagnostics)
     {
+        diagnostics.AddRange(instance.Warnings);
         var fetcher = _options.IncludeFetcher ?? new LocalIncludeFetcher();
         var user = AssembledUserData.FromBlob(instance.UserData ?? [], "user-data", fetcher);
         diagnostics.AddRange(user.Diagnostics);
@@ -137,7 +225,7 @@ public sealed class Provisioner
         CloudMap config;
         try
         {
-            config = ConfigMerge.MergeMany([user.CloudConfig, vendor.CloudConfig, system]);
+            config = ConfigMerge.MergeMany([user.CloudConfig, vendor.CloudConfig, instance.DatasourceConfig, system]);
         }
         catch (FormatException ex)
         {
