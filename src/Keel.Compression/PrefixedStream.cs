@@ -1,7 +1,7 @@
 namespace Keel.Compression;
 
-/// <summary>Replays bytes already read for sniffing, then continues with the rest of a non-seekable stream.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : Stream
+/// <summary>Reads a fixed prefix, then the rest of another stream: replays sniffed magic bytes, or joins an RPM header to its payload.</summary>
+public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : Stream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
     private long _read;

@@ -1,3 +1,4 @@
+using Keel.Compression;
 using System.Security.Cryptography;
 using Keel.OpenPgp;
 
@@ -51,7 +52,7 @@ public static class RpmPackageChecker
             if (packageSigs.Count > 0)
             {
                 var (tag, bytes) = packageSigs[0];
-                packageChecks.Add(CheckSignature(keys, bytes, headerOnly: false, tag, s => s.VerifyDetached(new PrefixedReadStream(headerImage, hashing), bytes)));
+                packageChecks.Add(CheckSignature(keys, bytes, headerOnly: false, tag, s => s.VerifyDetached(new PrefixedStream(headerImage, hashing, leaveOpen: true), bytes)));
             }
 
             hashing.CopyTo(Stream.Null);
@@ -63,7 +64,7 @@ public static class RpmPackageChecker
             {
                 using var again = RpmPackageReader.Open(path);
                 using var payload = again.OpenRawPayload();
-                return s.VerifyDetached(new PrefixedReadStream(again.Header.Image, payload), bytes);
+                return s.VerifyDetached(new PrefixedStream(again.Header.Image, payload, leaveOpen: true), bytes);
             }));
         }
 
