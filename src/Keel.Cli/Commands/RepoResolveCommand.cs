@@ -72,7 +72,7 @@ internal static class RepoResolveCommand
                 return ExitCodes.Failed;
             }
 
-            await Print(parse.InvocationConfiguration.Output, result.Transaction!, rootDir is not null, parse.GetValue(json)).ConfigureAwait(false);
+            await Print(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, result.Transaction!, rootDir is not null, parse.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return cmd;
@@ -137,37 +137,39 @@ internal static class RepoResolveCommand
         }
     }
 
-    private static async Task Print(TextWriter output, Transaction tx, bool withRoot, bool json)
+    // stdout stays one NEVRA per line (what ends up installed) so scripts can read it; what is replaced or removed
+    // goes to stderr in words, and to the JSON object's own arrays.
+    private static async Task Print(TextWriter output, TextWriter diagnostics, Transaction tx, bool withRoot, bool json)
     {
         if (json)
         {
             var doc = new ResolveResult(
                 [.. tx.Install.Select(p => p.Nevra)],
-                withRoot ? [.. tx.Upgrade.Select(Change)] : null,
-                withRoot ? [.. tx.Downgrade.Select(Change)] : null,
-                withRoot ? [.. tx.Remove.Select(r => r.Package.Nevra)] : null);
+                withRoot ? [.. tx.Upgrade.Select(u => u.New.Nevra)] : null,
+                withRoot ? [.. tx.Downgrade.Select(u => u.New.Nevra)] : null,
+                withRoot ? [.. tx.Remove.Select(r => r.Package.Nevra)] : null,
+                withRoot ? [.. tx.Upgrade.Concat(tx.Downgrade).Concat(tx.Reinstall).Select(u => u.Old.Nevra).Order(StringComparer.Ordinal)] : null);
             await output.WriteLineAsync(JsonSerializer.Serialize(doc, RepoResolveJsonContext.Default.ResolveResult)).ConfigureAwait(false);
             return;
         }
 
-        foreach (var p in tx.Install)
+        var installed = tx.Install.Concat(tx.Upgrade.Concat(tx.Downgrade).Concat(tx.Reinstall).Select(u => u.New));
+        foreach (var nevra in installed.Select(p => p.Nevra).Order(StringComparer.Ordinal))
         {
-            await output.WriteLineAsync(p.Nevra).ConfigureAwait(false);
+            await output.WriteLineAsync(nevra).ConfigureAwait(false);
         }
 
         if (withRoot)
         {
             foreach (var u in tx.Upgrade.Concat(tx.Downgrade).Concat(tx.Reinstall))
             {
-                await output.WriteLineAsync($"{u.New.Nevra} (replaces {u.Old.Nevra})").ConfigureAwait(false);
+                await diagnostics.WriteLineAsync($"keel: {u.New.Nevra} replaces {u.Old.Nevra}").ConfigureAwait(false);
             }
 
             foreach (var r in tx.Remove)
             {
-                await output.WriteLineAsync($"remove {r.Package.Nevra}").ConfigureAwait(false);
+                await diagnostics.WriteLineAsync($"keel: removes {r.Package.Nevra}").ConfigureAwait(false);
             }
         }
     }
-
-    private static ResolveChange Change(PackageReplacement r) => new(r.Old.Nevra, r.New.Nevra);
 }

@@ -2,15 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace Keel.Cli.Commands;
 
-/// <summary>A replaced package as `keel repo resolve --json` prints it.</summary>
-internal sealed record ResolveChange(string From, string To);
-
-/// <summary>`keel repo resolve --json` output: installs always; upgrades, downgrades and removals when --root was given.</summary>
+/// <summary>
+/// `keel repo resolve --json` output, every entry a NAME-[EPOCH:]VERSION-RELEASE.ARCH: installs always; with --root
+/// also the new versions of upgrades and downgrades, removals, and the installed versions those replace.
+/// </summary>
 internal sealed record ResolveResult(
     string[] Install,
-    ResolveChange[]? Upgrade,
-    ResolveChange[]? Downgrade,
-    string[]? Remove);
+    string[]? Upgrade,
+    string[]? Downgrade,
+    string[]? Remove,
+    string[]? Replaced);
 
 /// <summary>Source-generated JSON for `keel repo resolve`.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
