@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Keel.Packaging;
 using Keel.Repository.Integrity;
@@ -5,87 +6,124 @@ using Keel.Repository.Integrity;
 namespace Keel.Repository.Cache;
 
 /// <summary>
-/// A compact binary form of parsed primary and filelists data, so a warm load skips XML. Layout: magic, format
-/// version, kind, the source checksum it was made from, a string table, an EVR table, a dependency table, the
-/// records, and an end marker. A file that is short, inconsistent or of another version is treated as absent.
+/// A compact binary form of parsed primary and filelists data, so a warm load skips XML. Every file starts with
+/// magic, format version, kind and the source checksum it was made from. Primary then holds the records (var-int
+/// indices into the tables, so each distinct string, EVR and dependency is stored and later allocated once), the
+/// string, EVR and dependency tables, the tables' offset and an end marker; filelists holds its records and an end
+/// marker. A file that is short, inconsistent or of another version is treated as absent.
 /// </summary>
 public static class ParsedMetadataCache
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int MaxCount = 50_000_000;
+
+    // Below the large-object threshold: large buffers count towards the LOH budget, whose overrun forces full GCs.
+    private const int BufferSize = 64 * 1024;
     private static ReadOnlySpan<byte> Magic => "KEELPMD\0"u8;
     private static ReadOnlySpan<byte> EndMarker => "KEELEND\0"u8;
 
     /// <summary>Writes packages parsed from the primary file with checksum <paramref name="source"/>.</summary>
     public static void WritePrimary(string path, Checksum source, IReadOnlyList<PackageMetadata> packages) =>
-        KeelCache.WriteAtomically(path, stream =>
+        KeelCache.WriteAtomically(path, stream => WritePrimary(stream, source, packages));
+
+    /// <summary>Runs once per process over every package, so it is compiled optimized at once (no tier-0 pass).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WritePrimary(Stream stream, Checksum source, IReadOnlyList<PackageMetadata> packages)
+    {
+        using (var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            var tables = new Tables();
-            foreach (var p in packages)
+            WriteHeader(header, "primary", source);
+        }
+
+        // One pass: records stream out while the tables fill up; the tables follow them, found through the tail.
+        long start = stream.Position;
+        var w = new CacheBufferWriter(BufferSize, stream);
+        var tables = new Tables();
+        w.WriteVarInt(packages.Count);
+        foreach (var p in packages)
+        {
+            w.WriteVarInt(tables.S(p.Name));
+            w.WriteVarInt(tables.S(p.Arch));
+            w.WriteVarInt(tables.E(p.Evr));
+            w.WriteVarInt(tables.S(p.Summary));
+            w.WriteVarInt(tables.S(p.SourceRpm));
+            w.WriteInt64(p.InstalledSize);
+            WriteDeps(w, tables, p.Provides);
+            WriteDeps(w, tables, p.Requires);
+            WriteDeps(w, tables, p.Conflicts);
+            WriteDeps(w, tables, p.Obsoletes);
+            WriteDeps(w, tables, p.Recommends);
+            WriteDeps(w, tables, p.Suggests);
+            WriteDeps(w, tables, p.Supplements);
+            WriteDeps(w, tables, p.Enhances);
+            w.WriteVarInt(p.Files.Count);
+            for (int f = 0; f < p.Files.Count; f++)
             {
-                tables.Add(p);
+                w.WriteString(p.Files[f]);
             }
 
-            WriteHeader(w, "primary", source);
-            tables.Write(w);
-            w.Write(packages.Count);
-            foreach (var p in packages)
-            {
-                w.Write(tables.S(p.Name));
-                w.Write(tables.S(p.Arch));
-                w.Write(tables.E(p.Evr));
-                w.Write(tables.S(p.Summary));
-                w.Write(tables.S(p.SourceRpm));
-                w.Write(p.InstalledSize);
-                WriteDeps(w, tables, p.Provides);
-                WriteDeps(w, tables, p.Requires);
-                WriteDeps(w, tables, p.Conflicts);
-                WriteDeps(w, tables, p.Obsoletes);
-                WriteDeps(w, tables, p.Recommends);
-                WriteDeps(w, tables, p.Suggests);
-                WriteDeps(w, tables, p.Supplements);
-                WriteDeps(w, tables, p.Enhances);
-                w.Write(p.Files.Count);
-                foreach (var f in p.Files)
-                {
-                    w.Write(f);
-                }
+            var loc = p.Location!;
+            w.WriteString(loc.Href);
+            w.WriteVarInt(tables.S(loc.ChecksumType));
+            w.WriteString(loc.Checksum);
+            w.WriteInt64(loc.Size);
+            w.WriteVarInt(tables.S(loc.BaseUrl));
+        }
 
-                var loc = p.Location!;
-                w.Write(loc.Href);
-                w.Write(tables.S(loc.ChecksumType));
-                w.Write(tables.S(loc.Checksum));
-                w.Write(loc.Size);
-                w.Write(tables.S(loc.BaseUrl));
-            }
-
-            w.Write(EndMarker);
-        });
+        long tablesOffset = start + w.Position;
+        tables.Write(w);
+        w.WriteInt64(tablesOffset);
+        w.WriteBytes(EndMarker);
+        w.Flush();
+    }
 
     /// <summary>Reads packages cached for <paramref name="source"/>, or null when the file is absent or unusable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<PackageMetadata>? TryReadPrimary(string path, Checksum source, string? repositoryId)
     {
         try
         {
-            using var r = OpenChecked(path, "primary", source);
-            if (r is null)
+            using var br = OpenChecked(path, "primary", source);
+            if (br is null)
             {
                 return null;
             }
 
+            // Layout after the header: records, tables, the tables' offset and the end marker.
+            long recordsStart = br.BaseStream.Position;
+            long tail = br.BaseStream.Length - sizeof(long) - EndMarker.Length;
+            if (tail < recordsStart)
+            {
+                return null;
+            }
+
+            var r = new CacheBufferReader(br.BaseStream, BufferSize);
+            r.Seek(tail);
+            long tablesOffset = r.ReadInt64();
+            if (!r.ReadBytes(EndMarker.Length).SequenceEqual(EndMarker) || tablesOffset < recordsStart || tablesOffset > tail)
+            {
+                return null;
+            }
+
+            r.Seek(tablesOffset);
             var strings = ReadStrings(r);
             var evrs = ReadEvrs(r, strings);
             var deps = ReadDependencies(r, strings, evrs);
+            if (r.Position != tail)
+            {
+                return null;
+            }
+
+            r.Seek(recordsStart);
             int count = Count(r);
             var result = new List<PackageMetadata>(count);
             for (int i = 0; i < count; i++)
             {
-                var name = Str(strings, r.ReadInt32()) ?? throw new InvalidDataException();
-                var arch = Str(strings, r.ReadInt32()) ?? throw new InvalidDataException();
-                var evr = Item(evrs, r.ReadInt32()) ?? throw new InvalidDataException();
-                var summary = Str(strings, r.ReadInt32());
-                var sourceRpm = Str(strings, r.ReadInt32());
+                var name = Str(strings, r.ReadVarInt()) ?? throw new InvalidDataException();
+                var arch = Str(strings, r.ReadVarInt()) ?? throw new InvalidDataException();
+                var evr = Item(evrs, r.ReadVarInt()) ?? throw new InvalidDataException();
+                var summary = Str(strings, r.ReadVarInt());
+                var sourceRpm = Str(strings, r.ReadVarInt());
                 var installed = r.ReadInt64();
                 var provides = ReadDeps(r, deps);
                 var requires = ReadDeps(r, deps);
@@ -99,14 +137,14 @@ public static class ParsedMetadataCache
                 var files = fileCount == 0 ? [] : new string[fileCount];
                 for (int f = 0; f < fileCount; f++)
                 {
-                    files[f] = r.ReadString();
+                    files[f] = r.ReadString() ?? throw new InvalidDataException();
                 }
 
-                var href = r.ReadString();
-                var checksumType = Str(strings, r.ReadInt32());
-                var checksum = Str(strings, r.ReadInt32());
+                var href = r.ReadString() ?? throw new InvalidDataException();
+                var checksumType = Str(strings, r.ReadVarInt());
+                var checksum = r.ReadString();
                 var size = r.ReadInt64();
-                var baseUrl = Str(strings, r.ReadInt32());
+                var baseUrl = Str(strings, r.ReadVarInt());
                 result.Add(new PackageMetadata
                 {
                     Name = name,
@@ -129,7 +167,7 @@ public static class ParsedMetadataCache
                 });
             }
 
-            return CheckEnd(r) ? result : null;
+            return r.Position == tablesOffset ? result : null;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or ArgumentException or OverflowException or UnauthorizedAccessException or DecoderFallbackException)
         {
@@ -205,7 +243,7 @@ public static class ParsedMetadataCache
             return null;
         }
 
-        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, FileOptions.SequentialScan);
+        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
         var r = new BinaryReader(fs, new UTF8Encoding(false, throwOnInvalidBytes: true), leaveOpen: false);
         try
         {
@@ -239,46 +277,58 @@ public static class ParsedMetadataCache
         return n is < 0 or > MaxCount ? throw new InvalidDataException() : n;
     }
 
-    private static string?[] ReadStrings(BinaryReader r)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Count(CacheBufferReader r)
     {
-        var strings = new string?[Count(r)];
+        // Every counted item takes at least one byte, so a count beyond the rest of the file is damage.
+        int n = r.ReadVarInt();
+        return n is < 0 or > MaxCount || n > r.Remaining ? throw new InvalidDataException() : n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string[] ReadStrings(CacheBufferReader r)
+    {
+        var strings = new string[Count(r)];
         for (int i = 0; i < strings.Length; i++)
         {
-            strings[i] = r.ReadString();
+            strings[i] = r.ReadString() ?? throw new InvalidDataException();
         }
 
         return strings;
     }
 
-    private static Evr[] ReadEvrs(BinaryReader r, string?[] strings)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Evr[] ReadEvrs(CacheBufferReader r, string[] strings)
     {
         var evrs = new Evr[Count(r)];
         for (int i = 0; i < evrs.Length; i++)
         {
-            var epoch = Str(strings, r.ReadInt32());
-            var version = Str(strings, r.ReadInt32()) ?? throw new InvalidDataException();
-            var release = Str(strings, r.ReadInt32());
+            var epoch = Str(strings, r.ReadVarInt());
+            var version = Str(strings, r.ReadVarInt()) ?? throw new InvalidDataException();
+            var release = Str(strings, r.ReadVarInt());
             evrs[i] = new Evr(epoch, version, release);
         }
 
         return evrs;
     }
 
-    private static Dependency[] ReadDependencies(BinaryReader r, string?[] strings, Evr[] evrs)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Dependency[] ReadDependencies(CacheBufferReader r, string[] strings, Evr[] evrs)
     {
         var deps = new Dependency[Count(r)];
         for (int i = 0; i < deps.Length; i++)
         {
-            var name = Str(strings, r.ReadInt32()) ?? throw new InvalidDataException();
-            var flags = (DependencyFlags)r.ReadInt32();
-            var evr = Item(evrs, r.ReadInt32());
+            var name = Str(strings, r.ReadVarInt()) ?? throw new InvalidDataException();
+            var flags = (DependencyFlags)r.ReadVarInt();
+            var evr = Item(evrs, r.ReadVarInt());
             deps[i] = new Dependency(name, flags, evr);
         }
 
         return deps;
     }
 
-    private static Dependency[] ReadDeps(BinaryReader r, Dependency[] deps)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Dependency[] ReadDeps(CacheBufferReader r, Dependency[] deps)
     {
         int n = Count(r);
         if (n == 0)
@@ -289,24 +339,27 @@ public static class ParsedMetadataCache
         var list = new Dependency[n];
         for (int i = 0; i < n; i++)
         {
-            list[i] = Item(deps, r.ReadInt32()) ?? throw new InvalidDataException();
+            list[i] = Item(deps, r.ReadVarInt()) ?? throw new InvalidDataException();
         }
 
         return list;
     }
 
-    private static void WriteDeps(BinaryWriter w, Tables t, IReadOnlyList<Dependency> deps)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteDeps(CacheBufferWriter w, Tables t, IReadOnlyList<Dependency> deps)
     {
-        w.Write(deps.Count);
-        foreach (var d in deps)
+        w.WriteVarInt(deps.Count);
+        for (int i = 0; i < deps.Count; i++)
         {
-            w.Write(t.D(d));
+            w.WriteVarInt(t.D(deps[i]));
         }
     }
 
     // Index -1 stands for null; anything else must be inside the table.
-    private static string? Str(string?[] table, int index) => index == -1 ? null : (uint)index < (uint)table.Length ? table[index] : throw new InvalidDataException();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? Str(string[] table, int index) => index == -1 ? null : (uint)index < (uint)table.Length ? table[index] : throw new InvalidDataException();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T? Item<T>(T[] table, int index)
         where T : class => index == -1 ? null : (uint)index < (uint)table.Length ? table[index] : throw new InvalidDataException();
 
@@ -321,35 +374,7 @@ public static class ParsedMetadataCache
         private readonly Dictionary<Dependency, int> _deps = new(ReferenceEqualityComparer.Instance);
         private readonly List<Dependency> _depList = [];
 
-        public void Add(PackageMetadata p)
-        {
-            S(p.Name);
-            S(p.Arch);
-            E(p.Evr);
-            S(p.Summary);
-            S(p.SourceRpm);
-            AddAll(p.Provides);
-            AddAll(p.Requires);
-            AddAll(p.Conflicts);
-            AddAll(p.Obsoletes);
-            AddAll(p.Recommends);
-            AddAll(p.Suggests);
-            AddAll(p.Supplements);
-            AddAll(p.Enhances);
-
-            S(p.Location?.ChecksumType);
-            S(p.Location?.Checksum);
-            S(p.Location?.BaseUrl);
-        }
-
-        public void AddAll(IReadOnlyList<Dependency> deps)
-        {
-            for (int i = 0; i < deps.Count; i++)
-            {
-                D(deps[i]);
-            }
-        }
-
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int S(string? s)
         {
             if (s is null)
@@ -367,6 +392,7 @@ public static class ParsedMetadataCache
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int E(Evr? e)
         {
             if (e is null)
@@ -387,6 +413,7 @@ public static class ParsedMetadataCache
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int D(Dependency d)
         {
             if (!_deps.TryGetValue(d, out var i))
@@ -401,28 +428,29 @@ public static class ParsedMetadataCache
             return i;
         }
 
-        public void Write(BinaryWriter w)
+        /// <summary>Writes the string, EVR and dependency tables, in the order the reader needs them.</summary>
+        public void Write(CacheBufferWriter w)
         {
-            w.Write(_stringList.Count);
+            w.WriteVarInt(_stringList.Count);
             foreach (var s in _stringList)
             {
-                w.Write(s);
+                w.WriteString(s);
             }
 
-            w.Write(_evrList.Count);
+            w.WriteVarInt(_evrList.Count);
             foreach (var e in _evrList)
             {
-                w.Write(S(e.Epoch));
-                w.Write(S(e.Version));
-                w.Write(S(e.Release));
+                w.WriteVarInt(S(e.Epoch));
+                w.WriteVarInt(S(e.Version));
+                w.WriteVarInt(S(e.Release));
             }
 
-            w.Write(_depList.Count);
+            w.WriteVarInt(_depList.Count);
             foreach (var d in _depList)
             {
-                w.Write(S(d.Name));
-                w.Write((int)d.Flags);
-                w.Write(E(d.Evr));
+                w.WriteVarInt(S(d.Name));
+                w.WriteVarInt((int)d.Flags);
+                w.WriteVarInt(E(d.Evr));
             }
         }
     }

@@ -16,6 +16,7 @@ public sealed class PrimaryReader
     public const long MaxCharacters = 8L * 1024 * 1024 * 1024;
 
     private const int MaxPackagesHint = 1_000_000;
+    private const int MaxPoolReservePackages = 100_000;
 
     private readonly XmlReader _xr;
     private readonly string _name;
@@ -100,6 +101,8 @@ public sealed class PrimaryReader
         if (xr.GetAttribute("packages") is { } countText && int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
         {
             hint = Math.Min(count, MaxPackagesHint);
+            // The count is only a claim: reserve pool space for at most a large distribution's worth up front.
+            _pool.Reserve(Math.Min(hint, MaxPoolReservePackages));
         }
 
         var result = new List<PackageMetadata>(hint);
@@ -191,7 +194,8 @@ public sealed class PrimaryReader
                     }
                     else if (local == _summary)
                     {
-                        summary = Text().ToString();
+                        // Interned: many packages share a summary ("transitional package", "debug symbols for ...").
+                        summary = _pool.Strings.Intern(Text());
                     }
                     else if (local == _size)
                     {
@@ -436,6 +440,7 @@ public sealed class PrimaryReader
     };
 
     /// <summary>The current attribute's value, copied into the shared buffer without allocating a string.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<char> Value()
     {
         var xr = _xr;

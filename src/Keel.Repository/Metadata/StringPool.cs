@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Keel.Repository.Metadata;
 
 /// <summary>
@@ -16,6 +18,9 @@ internal sealed class StringPool
 
     public int Count => _strings.Count;
 
+    public void Reserve(int count) => _strings.EnsureCapacity(count);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Intern(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Xml;
 
 namespace Keel.Repository.Xml;
@@ -39,6 +40,7 @@ internal static class MetadataXml
     }
 
     /// <summary>Skips the current element and its content, enforcing the depth cap (XmlReader.Skip would not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SkipElement(XmlReader reader, string name)
     {
         if (reader.NodeType != XmlNodeType.Element || reader.IsEmptyElement)
@@ -64,6 +66,7 @@ internal static class MetadataXml
     /// Reads the text of the current element into <paramref name="buffer"/> (grown as needed, capped at
     /// <see cref="MaxTextLength"/>) and leaves the reader on its end tag. Child elements are skipped.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<char> ReadText(XmlReader reader, ref char[] buffer, string name)
     {
         if (reader.IsEmptyElement)
