@@ -19,4 +19,8 @@ public sealed record TestcaseDocument(
     string? SystemDisttype,
     string? SystemRepo,
     IReadOnlyList<string> PoolFlags,
-    IReadOnlyList<TestcaseStep> Steps);
+    IReadOnlyList<TestcaseStep> Steps)
+{
+    /// <summary>Packages taken out of the pool by "disable pkg NEVRA@REPO" lines (libsolv's considered map).</summary>
+    public IReadOnlyList<string> Disabled { get; init; } = [];
+}

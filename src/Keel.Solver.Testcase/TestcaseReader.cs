@@ -17,6 +17,7 @@ public static class TestcaseReader
         var lines = ReadLines(path);
         var repos = new List<TestcaseRepo>();
         var poolFlags = new List<string>();
+        var disabled = new List<string>();
         var steps = new List<TestcaseStep>();
         string? arch = null, disttype = null, systemRepo = null;
         var flags = new List<string>();
@@ -85,6 +86,9 @@ public static class TestcaseReader
                         : ReadLines(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".", words[2])));
                     haveResult = true;
                     break;
+                case "disable" when words.Length == 3 && words[1] == "pkg" && steps.Count == 0 && jobs.Count == 0:
+                    disabled.Add(words[2]);
+                    break;
                 case "feature" when words.Skip(1).All(w => w == "complex_deps"):
                     break;
                 case "nextjob":
@@ -109,7 +113,7 @@ public static class TestcaseReader
             steps.Add(new TestcaseStep(flags, jobs, kinds, expected, other));
         }
 
-        return new TestcaseDocument(path, repos, arch, disttype, systemRepo, poolFlags, steps);
+        return new TestcaseDocument(path, repos, arch, disttype, systemRepo, poolFlags, steps) { Disabled = disabled };
     }
 
     private static string[] ReadLines(string path)

@@ -8,8 +8,14 @@ internal enum PolicyMode
     /// <summary>All steps, as libsolv's POLICY_MODE_CHOOSE: a requirement, a job or a recommendation to fill.</summary>
     Choose,
 
+    /// <summary>As <see cref="Choose"/> without the final reordering: POLICY_MODE_CHOOSE_NOREORDER.</summary>
+    ChooseNoReorder,
+
     /// <summary>Best versions only (no preference for recommended packages, no reordering): POLICY_MODE_RECOMMEND.</summary>
     Recommend,
+
+    /// <summary>As <see cref="Recommend"/> but priorities compare within a name only: POLICY_MODE_SUGGEST.</summary>
+    Suggest,
 }
 
 /// <summary>
@@ -50,7 +56,18 @@ internal sealed class CandidatePolicy
     /// <summary>Prunes and orders <paramref name="list"/> in place; the first element is the choice.</summary>
     public void Filter(List<int> list, PolicyMode mode)
     {
-        if (list.Count > 1)
+        if (list.Count > 1 && mode == PolicyMode.Suggest)
+        {
+            var kept = list.GroupBy(p => pool.Package(p).Name, StringComparer.Ordinal).SelectMany(g =>
+            {
+                var group = g.ToList();
+                PruneToHighestPriority(group);
+                return group;
+            }).ToList();
+            list.Clear();
+            list.AddRange(kept);
+        }
+        else if (list.Count > 1)
         {
             PruneToHighestPriority(list);
         }
@@ -65,13 +82,20 @@ internal sealed class CandidatePolicy
             PruneToBestVersion(list, pruneObsoleted: true);
         }
 
-        if (list.Count > 1 && mode == PolicyMode.Choose)
+        if (list.Count > 1 && mode is PolicyMode.Choose or PolicyMode.ChooseNoReorder)
         {
             PruneToRecommended(list);
-            if (list.Count > 1)
+            if (list.Count > 1 && mode == PolicyMode.Choose)
             {
                 DislikeOldVersions(list);
                 SortByCommonDependency(list);
+                if (rules.Favor is { } favor)
+                {
+                    var sorted = list.OrderByDescending(p => favor[p]).ToList();
+                    list.Clear();
+                    list.AddRange(sorted);
+                }
+
                 MoveInstalledToFront(list);
                 PreferSuggested(list);
             }
@@ -148,13 +172,20 @@ internal sealed class CandidatePolicy
 
     private void PruneToBestVersion(List<int> list, bool pruneObsoleted)
     {
-        list.Sort(CompareForVersion);
+        // With favor/disfavor jobs libsolv keeps the best version of each name and favor level (testsolv shows a
+        // favored gcc-5 and the newest gcc-7 as the choice, gcc-6 pruned); favor then orders them.
+        var favor = rules.Favor;
+        list.Sort(favor is null ? CompareForVersion : (a, b) =>
+        {
+            int r = string.CompareOrdinal(pool.Package(a).Name, pool.Package(b).Name);
+            return r != 0 ? r : favor[a] != favor[b] ? favor[b].CompareTo(favor[a]) : CompareForVersion(a, b);
+        });
         int w = 0;
         int best = list[0];
         for (int i = 1; i < list.Count; i++)
         {
             int s = list[i];
-            if (pool.Package(best).Name != pool.Package(s).Name)
+            if (pool.Package(best).Name != pool.Package(s).Name || (favor is not null && favor[best] != favor[s]))
             {
                 list[w++] = best;
                 best = s;

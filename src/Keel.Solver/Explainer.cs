@@ -166,6 +166,14 @@ internal static class Explainer
                 return $"package {P(info.Package)} obsoletes {info.Dependency} provided by {P(info.Other)}";
             case RuleKind.SameName:
                 return $"cannot install both {P(info.Package)} and {P(info.Other)}";
+            case RuleKind.Update when info.Job == -3:
+                return $"problem with installed package {P(info.Package)}";
+            case RuleKind.StrongRecommends:
+                return $"package {P(info.Package)} recommends {info.Dependency} (strong recommends)";
+            case RuleKind.YumObsoletes:
+                return $"{P(info.Package)} obsoletes {info.Dependency} of {P(info.Other)} together with {string.Join(", ", positives)} (yum obsoletes)";
+            case RuleKind.DistUpgrade:
+                return $"{P(info.Package)} does not belong to a distupgrade repository";
             case RuleKind.Update:
                 return info.Job == -2
                     ? $"the best update of {P(info.Package)} is {string.Join(", ", positives)}"

@@ -15,6 +15,8 @@ internal sealed class RuleSet
     private readonly bool[] processed;
     private readonly Queue<int> queue = new();
     private readonly bool hardUpdates;
+    private readonly bool distUpgrade;
+    private ISet<(int Package, Dependency Dependency)>? droppedRecommends;
 
     private RuleSet(SolveContext ctx, IReadOnlyList<SolverJob> jobs, ISet<int> disabledJobs)
     {
@@ -32,6 +34,7 @@ internal sealed class RuleSet
         Policy = new CandidatePolicy(ctx, this);
         bool anyErase = jobs.Where((j, i) => !disabledJobs.Contains(i)).Any(j => j.Kind == SolverJobKind.Erase);
         hardUpdates = !ctx.Options.AllowErasing && !anyErase;
+        distUpgrade = jobs.Where((j, i) => !disabledJobs.Contains(i)).Any(j => j.Kind == SolverJobKind.DistUpgrade);
         Jobs = jobs;
         DisabledJobs = disabledJobs;
     }
@@ -65,6 +68,9 @@ internal sealed class RuleSet
     /// <summary>Clause ids of install jobs, in job order.</summary>
     public List<int> JobClauses { get; } = [];
 
+    /// <summary>Per package id, from favor (&gt; 0) and disfavor (&lt; 0) jobs; null without such jobs.</summary>
+    public int[]? Favor { get; private set; }
+
     /// <summary>Installed packages in id order.</summary>
     public List<int> InstalledIds { get; } = [];
 
@@ -73,9 +79,9 @@ internal sealed class RuleSet
 
     public SolveContext Context => ctx;
 
-    public static RuleSet Build(SolveContext ctx, IReadOnlyList<SolverJob> jobs, ISet<int> disabledJobs, bool choiceRules)
+    public static RuleSet Build(SolveContext ctx, IReadOnlyList<SolverJob> jobs, ISet<int> disabledJobs, bool choiceRules, ISet<(int Package, Dependency Dependency)>? droppedRecommends = null)
     {
-        var rules = new RuleSet(ctx, jobs, disabledJobs);
+        var rules = new RuleSet(ctx, jobs, disabledJobs) { droppedRecommends = droppedRecommends };
         rules.AddJobs();
         rules.Close();
         if (choiceRules && rules.InstalledIds.Count > 0)
@@ -278,17 +284,8 @@ internal sealed class RuleSet
     {
         // Rules are made in libsolv's order (it decides open requirements in that order): a breadth-first walk from
         // each installed package in turn, then from each job candidate in turn, then weak dependencies.
-        for (int id = 1; id <= pool.Count; id++)
-        {
-            if (pool.IsSystem(id))
-            {
-                InstalledIds.Add(id);
-                Visit(id);
-                Drain();
-            }
-        }
-
-        // Locks first: as in libsolv, a lock trumps "best" (the best candidate is the best one not locked out).
+        // Locks first: as in libsolv, a lock trumps "best" (the best candidate is the best one not locked out) and
+        // the dup rules of a locked package. Favor too: it shapes the strong recommends rules made during the walk.
         for (int j = 0; j < Jobs.Count; j++)
         {
             if (!DisabledJobs.Contains(j) && Jobs[j].Kind == SolverJobKind.Lock)
@@ -297,6 +294,26 @@ internal sealed class RuleSet
                 {
                     Locked[id] = true;
                 }
+            }
+
+            if (!DisabledJobs.Contains(j) && Jobs[j].Kind is SolverJobKind.Favor or SolverJobKind.Disfavor)
+            {
+                // libsolv's favormap: the job's index, positive or negative, so that a later job wins.
+                Favor ??= new int[pool.Count + 1];
+                foreach (var id in Select(Jobs[j].Selector))
+                {
+                    Favor[id] = Jobs[j].Kind == SolverJobKind.Favor ? j + 1 : -(j + 1);
+                }
+            }
+        }
+
+        for (int id = 1; id <= pool.Count; id++)
+        {
+            if (pool.IsSystem(id))
+            {
+                InstalledIds.Add(id);
+                Visit(id);
+                Drain();
             }
         }
 
@@ -308,7 +325,7 @@ internal sealed class RuleSet
             }
 
             var job = Jobs[j];
-            if (job.Kind == SolverJobKind.UpgradeAll)
+            if (job.Kind is SolverJobKind.UpgradeAll or SolverJobKind.DistUpgrade)
             {
                 foreach (var id in InstalledIds)
                 {
@@ -418,6 +435,11 @@ internal sealed class RuleSet
 
     private void Close()
     {
+        if (ctx.Options.YumObsoletes)
+        {
+            AddYumObsoletesRules();
+        }
+
         Drain();
         while (AddSupplementing())
         {
@@ -437,6 +459,57 @@ internal sealed class RuleSet
                     {
                         best.Sort();
                         Sat.AddClause(best.ToArray(), new RuleInfo(RuleKind.Update, id, 0, null, -2));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// libsolv's yumobsoletes rules: when packages of several names obsolete an installed package through the same
+    /// obsoletes dependency (a split package), installing one of them installs one of each of the other names too.
+    /// </summary>
+    private void AddYumObsoletesRules()
+    {
+        foreach (var p in InstalledIds)
+        {
+            var victim = pool.Package(p);
+            var groups = new Dictionary<Dependency, List<int>>();
+            foreach (var q in UpdatesOf[p] ?? [])
+            {
+                var other = pool.Package(q);
+                if (other.Name == victim.Name)
+                {
+                    continue;
+                }
+
+                foreach (var o in other.Obsoletes)
+                {
+                    if (o.Name == victim.Name && Dependency.RangesOverlap(DependencyFlags.Equal, victim.Evr, o.Flags, o.Evr))
+                    {
+                        if (!groups.TryGetValue(o, out var members))
+                        {
+                            groups[o] = members = [];
+                        }
+
+                        members.Add(q);
+                    }
+                }
+            }
+
+            foreach (var (dep, members) in groups)
+            {
+                var byName = members.GroupBy(q => pool.Package(q).Name, StringComparer.Ordinal).ToList();
+                if (byName.Count < 2)
+                {
+                    continue;
+                }
+
+                foreach (var q in members)
+                {
+                    foreach (var name in byName.Where(g => g.Key != pool.Package(q).Name))
+                    {
+                        Sat.AddClause([-q, .. name.Order()], new RuleInfo(RuleKind.YumObsoletes, q, p, dep, -1));
                     }
                 }
             }
@@ -548,6 +621,16 @@ internal sealed class RuleSet
         foreach (var dep in pkg.Recommends)
         {
             VisitWeak(dep);
+            if (ctx.Options.StrongRecommends && !system && !dep.IsRich && droppedRecommends?.Contains((p, dep)) != true)
+            {
+                // libsolv's strongrecommends: a recommendation becomes a rule, dropped only when it cannot hold.
+                // libsolv leaves disfavored packages out of its recommends rules.
+                var providers = ctx.WhatProvides(dep).Where(q => Favor is null || Favor[q] >= 0).ToArray();
+                if (providers.Length > 0 && !providers.Contains(p))
+                {
+                    Sat.AddClause([-p, .. providers], new RuleInfo(RuleKind.StrongRecommends, p, 0, dep, -1));
+                }
+            }
         }
 
         if (system)
@@ -645,7 +728,7 @@ internal sealed class RuleSet
         foreach (var q in pool.PackagesNamed(pkg.Name)!)
         {
             var other = pool.Package(q);
-            if (!pool.IsSystem(q) && ctx.Considered[q] && other.Evr.CompareTo(pkg.Evr) >= 0 && ArchChangeAllowed(pkg.Arch, other.Arch))
+            if (!pool.IsSystem(q) && ctx.Considered[q] && (distUpgrade || (other.Evr.CompareTo(pkg.Evr) >= 0 && ArchChangeAllowed(pkg.Arch, other.Arch))))
             {
                 updates.Add(q);
             }
@@ -667,7 +750,11 @@ internal sealed class RuleSet
 
         updates.Sort();
         UpdatesOf[p] = [.. updates];
-        if (hardUpdates && !Erased[p])
+        if (distUpgrade)
+        {
+            AddDistUpgradeRules(p, pkg, updates);
+        }
+        else if (hardUpdates && !Erased[p])
         {
             Sat.AddClause([p, .. updates], new RuleInfo(RuleKind.Update, p, 0, null, -1));
         }
@@ -676,6 +763,37 @@ internal sealed class RuleSet
         {
             Visit(q);
         }
+    }
+
+    /// <summary>
+    /// libsolv's dup rules: an installed package the repositories do not carry identically must go, and be replaced
+    /// by a package of its name (any version or arch) or an obsoleter; an orphan (nothing replaces it) is kept only
+    /// by the default decision, so it may be removed when it gets in the way, unless orphans are to be kept.
+    /// </summary>
+    private void AddDistUpgradeRules(int p, PackageMetadata pkg, List<int> updates)
+    {
+        if (Erased[p] || !hardUpdates || Locked[p])
+        {
+            return;
+        }
+
+        if (updates.Count == 0)
+        {
+            if (ctx.Options.KeepOrphans)
+            {
+                Sat.AddClause([p], new RuleInfo(RuleKind.Update, p, 0, null, -3));
+            }
+
+            return;
+        }
+
+        bool available = updates.Any(q => pool.Package(q) is var o && o.Name == pkg.Name && o.Arch == pkg.Arch && o.Evr.CompareTo(pkg.Evr) == 0);
+        if (!available)
+        {
+            Sat.AddClause([-p], new RuleInfo(RuleKind.DistUpgrade, p, 0, null, -1));
+        }
+
+        Sat.AddClause([p, .. updates], new RuleInfo(RuleKind.Update, p, 0, null, -3));
     }
 
     private static bool ArchChangeAllowed(string from, string to) => from == to || from == "noarch" || to == "noarch";

@@ -371,6 +371,9 @@ internal enum RuleKind : byte
     Update,
     Erase,
     Lock,
+    DistUpgrade,
+    YumObsoletes,
+    StrongRecommends,
     Learned,
 }
 

@@ -12,7 +12,7 @@ internal sealed class SolveContext
     private readonly Dictionary<string, RichDependency> richCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int[]>> requireCnfCache = new(StringComparer.Ordinal);
 
-    public SolveContext(Pool pool, SolverOptions options)
+    public SolveContext(Pool pool, SolverOptions options, IReadOnlyList<SolverJob>? jobs = null)
     {
         Pool = pool;
         Options = options;
@@ -35,9 +35,25 @@ internal sealed class SolveContext
             Considered[id] = pool.IsSystem(id) || (lastScore != 0 && (excludes.Length == 0 || !excludes.Any(e => e(pkg.Name))));
         }
 
-        if (pool.PriorityExcludesByName)
+        if (pool.PriorityExcludesByName || options.StrictRepoPriority)
         {
             ApplyNamePriority();
+        }
+
+        if (options.StrictRepoPriority && !pool.PriorityExcludesByName && jobs is not null)
+        {
+            // libsolv's strict priority rules are policy rules: a job naming exact packages disables them for those.
+            foreach (var job in jobs)
+            {
+                if (job.Kind == SolverJobKind.Install && job.Selector is OneOfSelector one)
+                {
+                    foreach (var pkg in one.Packages)
+                    {
+                        int id = pool.IdOf(pkg);
+                        Considered[id] = ArchScore[id] != 0;
+                    }
+                }
+            }
         }
     }
 

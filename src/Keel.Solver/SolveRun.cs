@@ -41,10 +41,12 @@ internal sealed class SolveRun
 
         while (true)
         {
-            var step = DecideJobs();
+            // libsolv's focusinstalled: keep (or update) the installed packages before filling the jobs.
+            bool focusInstalled = ctx.Options.FocusInstalled;
+            var step = focusInstalled ? DecideInstalled() : DecideJobs();
             if (step == Step.None)
             {
-                step = DecideInstalled();
+                step = focusInstalled ? DecideJobs() : DecideInstalled();
             }
 
             if (step == Step.None)
@@ -140,19 +142,26 @@ internal sealed class SolveRun
         }
     }
 
-    private Step Choose(List<int> candidates, PolicyMode mode)
+    private Step Choose(List<int> candidates, PolicyMode mode, RuleInfo origin, Keel.Packaging.Dependency? recommended = null)
     {
         rules.Policy.Filter(candidates, mode);
         if (candidates.Count > 1)
         {
-            branches.Add(new Branch(sat.CurrentLevel, [.. candidates], candidates[0]));
+            branches.Add(new Branch(sat.CurrentLevel, [.. candidates], candidates[0], origin, recommended));
         }
 
         return Apply(candidates[0]);
     }
 
-    /// <summary>A choice among several candidates, made at a new level above <see cref="Level"/>.</summary>
-    private sealed record Branch(int Level, int[] Candidates, int Chosen);
+    /// <summary>The choices among several candidates that stand in the final assignment (libsolv's alternatives).</summary>
+    public IEnumerable<(RuleInfo Origin, Keel.Packaging.Dependency? Recommended, int[] Candidates, int Chosen)> Alternatives =>
+        branches.Select(b => (b.Origin, b.Recommended, b.Candidates, b.Chosen));
+
+    /// <summary>
+    /// A choice among several candidates, made at a new level above <see cref="Level"/>, for the rule
+    /// <see cref="Origin"/> (or, with <see cref="Recommended"/>, for a recommendation of the origin's package).
+    /// </summary>
+    private sealed record Branch(int Level, int[] Candidates, int Chosen, RuleInfo Origin, Keel.Packaging.Dependency? Recommended);
 
     private Step DecideJobs()
     {
@@ -160,7 +169,7 @@ internal sealed class SolveRun
         {
             if (Open(c, scratch))
             {
-                return Choose(scratch, PolicyMode.Choose);
+                return Choose(scratch, PolicyMode.Choose, sat.Info(c));
             }
         }
 
@@ -180,7 +189,7 @@ internal sealed class SolveRun
             scratch.Clear();
             scratch.Add(p);
             scratch.AddRange(rules.UpdatesOf[p].Where(q => sat.Value(q) == 0));
-            return Choose(scratch, PolicyMode.Recommend);
+            return Choose(scratch, PolicyMode.Recommend, new RuleInfo(RuleKind.Update, p, 0, null, -1));
         }
 
         foreach (var p in rules.InstalledIds)
@@ -195,24 +204,64 @@ internal sealed class SolveRun
     }
 
     /// <summary>
-    /// libsolv's resolve_dependencies: walk the requires rules in the order they were made (breadth-first from the
-    /// jobs), fill each open one whose package is installed, and keep walking (wrapping around) until a whole round
-    /// makes no decision; return early only when a conflict jumped back below where the walk began.
+    /// libsolv's resolve_dependencies: walk the requires rules in libsolv's rule order (see
+    /// <see cref="BuildOpenable"/>), fill each open one whose package is installed, and keep walking (wrapping
+    /// around) until a whole round makes no decision; return early only when a conflict jumped back below where the
+    /// walk began. As libsolv does, a first round only fills rules that the policy narrows to one candidate and
+    /// remembers the first rule with several; the walk then goes on from that rule choosing among several.
     /// </summary>
     private Step DecideRequires()
     {
         openable ??= BuildOpenable();
         int startLevel = sat.CurrentLevel;
         int count = openable.Length;
-        for (int i = 0, n = 0; n < count; i = i + 1 == count ? 0 : i + 1, n++)
+        int postponed = 0; // libsolv: 0 none yet, > 0 the rule (index + 1) to resume from, -1 no more postponing
+        var narrowed = new List<int>();
+        for (int i = 0, n = 0; ; i++, n++)
         {
+            if (n >= count)
+            {
+                if (postponed <= 0)
+                {
+                    break;
+                }
+
+                i = postponed - 1;
+                postponed = -1;
+                n = 0;
+            }
+
+            if (i >= count)
+            {
+                i = 0;
+            }
+
             int c = openable[i];
             if (sat.Value(sat.Info(c).Package) <= 0 || !Open(c, scratch))
             {
                 continue;
             }
 
-            var step = Choose(scratch, PolicyMode.Choose);
+            if (scratch.Count > 1 && postponed >= 0)
+            {
+                narrowed.Clear();
+                narrowed.AddRange(scratch);
+                rules.Policy.Filter(narrowed, PolicyMode.ChooseNoReorder);
+                if (narrowed.Count > 1)
+                {
+                    if (postponed == 0)
+                    {
+                        postponed = i + 1;
+                    }
+
+                    continue;
+                }
+
+                scratch.Clear();
+                scratch.Add(narrowed[0]);
+            }
+
+            var step = Choose(scratch, PolicyMode.Choose, sat.Info(c));
             if (step == Step.Unsat || sat.CurrentLevel <= startLevel)
             {
                 return step;
@@ -227,7 +276,7 @@ internal sealed class SolveRun
         {
             if (Open(c, scratch))
             {
-                return Choose(scratch, PolicyMode.Choose);
+                return Choose(scratch, PolicyMode.Choose, sat.Info(c));
             }
         }
 
@@ -247,14 +296,52 @@ internal sealed class SolveRun
             {
                 list.Add(c);
             }
-            else if (length >= 2 && info.Kind is RuleKind.Update or RuleKind.Job || (info.Kind == RuleKind.Conflicts && info.Other == 0))
+            else if (length >= 2 && info.Kind is RuleKind.Update or RuleKind.Job or RuleKind.YumObsoletes || (info.Kind == RuleKind.Conflicts && info.Other == 0))
             {
                 rest.Add(c);
             }
         }
 
         unowned = [.. rest];
-        return [.. list];
+
+        // libsolv sorts its package rules (solver_unifyrules) before solving: by the first literal (the requirer,
+        // negated, so the highest package id first), then by the remaining literals.
+        var keys = new int[list.Count][];
+        var order = new int[list.Count];
+        for (int k = 0; k < list.Count; k++)
+        {
+            int requirer = sat.Info(list[k]).Package;
+            var lits = sat.Literals(list[k]);
+            var key = new List<int>(lits.Length) { -requirer };
+            foreach (var l in lits)
+            {
+                if (l != -requirer)
+                {
+                    key.Add(l);
+                }
+            }
+
+            keys[k] = [.. key];
+            order[k] = k;
+        }
+
+        Array.Sort(order, (a, b) =>
+        {
+            var ka = keys[a];
+            var kb = keys[b];
+            for (int k = 0; k < Math.Min(ka.Length, kb.Length); k++)
+            {
+                if (ka[k] != kb[k])
+                {
+                    return ka[k].CompareTo(kb[k]);
+                }
+            }
+
+            return ka.Length != kb.Length ? ka.Length.CompareTo(kb.Length) : a.CompareTo(b);
+        });
+        // libsolv's recommends rules (strongrecommends) come after its package rules.
+        var strong = Enumerable.Range(0, sat.ClauseCount).Where(c => sat.Info(c).Kind == RuleKind.StrongRecommends && sat.Literals(c).Length >= 3);
+        return order.Select(k => list[k]).Concat(strong).ToArray();
     }
 
     /// <summary>
@@ -298,7 +385,7 @@ internal sealed class SolveRun
             {
                 foreach (var q in OpenRecommendation(dep))
                 {
-                    if (inDq.Add(q))
+                    if (!Disfavored(q) && inDq.Add(q))
                     {
                         dq.Add(q);
                     }
@@ -309,7 +396,7 @@ internal sealed class SolveRun
         supplementing ??= rules.Closure.Where(s => !pool.IsSystem(s) && pool.Package(s).Supplements.Count > 0).ToArray();
         foreach (var s in supplementing)
         {
-            if (sat.Value(s) == 0 && SupplementedByNew(s))
+            if (sat.Value(s) == 0 && !Disfavored(s) && SupplementedByNew(s))
             {
                 dqs.Add(s);
                 if (inDq.Add(s))
@@ -331,6 +418,12 @@ internal sealed class SolveRun
 
         rules.Policy.Filter(dq, PolicyMode.Recommend);
         var best = dq.ToHashSet();
+        if (rules.Favor is { } favor)
+        {
+            // libsolv's POLICY_MODE_SUPPLEMENT reorders the supplementing packages by favor.
+            dqs = dqs.OrderByDescending(s => favor[s]).ToList();
+        }
+
         foreach (var s in dqs)
         {
             if (best.Contains(s) && sat.Value(s) == 0)
@@ -349,16 +442,18 @@ internal sealed class SolveRun
 
             foreach (var dep in pool.Package(p).Recommends)
             {
-                var candidates = OpenRecommendation(dep).Where(best.Contains).ToList();
+                var candidates = OpenRecommendation(dep).Where(q => best.Contains(q) && !Disfavored(q)).ToList();
                 if (candidates.Count > 0)
                 {
-                    return Choose(candidates, PolicyMode.Choose);
+                    return Choose(candidates, PolicyMode.Choose, new RuleInfo(RuleKind.Requires, p, 0, dep, -1), dep);
                 }
             }
         }
 
         return Step.None;
     }
+
+    private bool Disfavored(int p) => rules.Favor is { } favor && favor[p] < 0;
 
     /// <summary>The undecided packages that would fill a recommendation nothing fills yet.</summary>
     private List<int> OpenRecommendation(Keel.Packaging.Dependency dep)

@@ -19,6 +19,18 @@ public enum SolverJobKind
 
     /// <summary>Keep matching installed packages exactly as they are and never install other matching packages.</summary>
     Lock,
+
+    /// <summary>
+    /// Make every installed package the best version the repositories have of its name (downgrading if need be);
+    /// packages no repository has (orphans) stay unless they get in the way. The selector is ignored.
+    /// </summary>
+    DistUpgrade,
+
+    /// <summary>Prefer the matching packages whenever the solver chooses among alternatives (a later job wins).</summary>
+    Favor,
+
+    /// <summary>Put the matching packages last among alternatives and do not install them for weak dependencies.</summary>
+    Disfavor,
 }
 
 /// <summary>One request to the solver.</summary>
@@ -39,7 +51,10 @@ public sealed record SolverJob(SolverJobKind Kind, PackageSelector Selector)
     /// <summary>Upgrade everything installed.</summary>
     public static SolverJob UpgradeAll() => new(SolverJobKind.UpgradeAll, new OneOfSelector([]));
 
-    public override string ToString() => Kind == SolverJobKind.UpgradeAll ? "upgrade all" : $"{Kind.ToString().ToLowerInvariant()} {Selector}";
+    /// <summary>Distribution upgrade of everything installed (dnf distro-sync).</summary>
+    public static SolverJob DistUpgradeAll() => new(SolverJobKind.DistUpgrade, new OneOfSelector([]));
+
+    public override string ToString() => Kind == SolverJobKind.UpgradeAll ? "upgrade all" : Kind == SolverJobKind.DistUpgrade ? "distupgrade all" : $"{Kind.ToString().ToLowerInvariant()} {Selector}";
 }
 
 /// <summary>Which packages a job is about.</summary>

@@ -59,6 +59,31 @@ public sealed record SolverResult(Transaction? Transaction, IReadOnlyList<Solver
     /// </summary>
     public Transaction? Remainder { get; init; }
 
+    /// <summary>
+    /// With <see cref="SolverOptions.ReportRecommendations"/>: packages the result's packages recommend (or that
+    /// supplement them) and that are not installed, best version of each name (libsolv's solver_get_recommendations).
+    /// </summary>
+    public IReadOnlyList<PackageMetadata> Recommended { get; init; } = [];
+
+    /// <summary>As <see cref="Recommended"/> for suggests and enhances.</summary>
+    public IReadOnlyList<PackageMetadata> Suggested { get; init; } = [];
+
+    /// <summary>With <see cref="SolverOptions.ReportAlternatives"/>: the choices among several candidates behind the result.</summary>
+    public IReadOnlyList<SolverAlternative> Alternatives { get; init; } = [];
+
     /// <summary>True when a transaction was found.</summary>
     public bool Succeeded => Transaction is not null;
 }
+
+/// <summary>
+/// One choice the solver made among several candidates (libsolv's alternatives): why (<see cref="Kind"/> "requires"
+/// or "recommends" with <see cref="From"/> and <see cref="Dependency"/>, "job" with <see cref="Job"/>, "update" of
+/// <see cref="From"/>, or "rule"), the candidates in policy order with whether each ended up installed, and the pick.
+/// </summary>
+public sealed record SolverAlternative(
+    string Kind,
+    PackageMetadata? From,
+    Dependency? Dependency,
+    SolverJob? Job,
+    IReadOnlyList<SolverLiteral> Candidates,
+    PackageMetadata Chosen);

@@ -1,5 +1,5 @@
-using Keel.Tests;
 using Keel.Repository;
+using Keel.Tests;
 using Xunit.Abstractions;
 
 namespace Keel.Solver.Tests;
