@@ -8,6 +8,7 @@ internal sealed class ConsoleInterrupt : IDisposable
     private readonly CancellationTokenSource _cts;
     private readonly PosixSignalRegistration _sigint;
     private readonly PosixSignalRegistration _sigterm;
+    private bool _disposed;
 
     public ConsoleInterrupt(CancellationToken outer)
     {
@@ -22,12 +23,26 @@ internal sealed class ConsoleInterrupt : IDisposable
     {
         _sigint.Dispose();
         _sigterm.Dispose();
+        lock (_cts)
+        {
+            _disposed = true;
+        }
+
         _cts.Dispose();
     }
 
     private void Handle(PosixSignalContext context)
     {
-        context.Cancel = true;
-        _cts.Cancel();
+        // A signal can arrive on another thread while the command is finishing and this object is being disposed.
+        lock (_cts)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            context.Cancel = true;
+            _cts.Cancel();
+        }
     }
 }

@@ -14,8 +14,12 @@ public static class KeelCli
             "Exit codes: 0 ok, 1 failed (unsatisfiable, bad signature, bad input file), 2 usage error or unsupported input, 130 interrupted.");
         root.Subcommands.Add(RepoCommand.Create());
         root.Subcommands.Add(RpmCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(VmCommand.Create());
 
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        // ConsoleInterrupt owns SIGINT/SIGTERM; System.CommandLine's own handler would race it and outlive it.
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         using var interrupt = new ConsoleInterrupt(cancellationToken);
         try
         {

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Text.Json;
+using Keel.Config.Loading;
+using Keel.Config.Planning;
+using Keel.Config.Presets;
+using Keel.Config.Validation;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel plan CONFIG`: the ordered steps and destructive operations of a build or install, touching nothing.</summary>
+internal static class PlanCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("CONFIG") { Description = "The keel/v1 YAML config." };
+        var device = new Option<string>("--device") { Description = "Plan an install onto this block device (its size is read; nothing is written)." };
+        var output = new Option<string>("--output", "-o") { Description = "Plan an image build to this file (size from output.size)." };
+        var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
+        var presets = ConfigValidateCommand.PresetsOption();
+        var cmd = new Command("plan",
+            "Print what a build or install would do, step by step, with every destructive operation; nothing is touched.\n" +
+            "Without --device or -o, plans an image named after the config in the current directory.\n\n" +
+            "Example: keel plan examples/fixture/container-host.yaml -o host.qcow2")
+        {
+            file, device, output, json, presets,
+        };
+        cmd.Validators.Add(r =>
+        {
+            if (r.GetResult(device) is not null && r.GetResult(output) is not null)
+            {
+                r.AddError("give either --device or -o, not both");
+            }
+        });
+        cmd.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var path = parse.GetValue(file)!;
+            var catalog = PresetCatalog.CreateDefault(parse.GetValue(presets));
+            var result = ConfigValidator.LoadAndValidate(path, catalog);
+            if (result.HasErrors || result.Config is null)
+            {
+                foreach (var d in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+                {
+                    parse.InvocationConfiguration.Error.WriteLine(d.Format(path));
+                }
+
+                parse.InvocationConfiguration.Error.WriteLine($"keel: {path} is invalid; run 'keel config validate {path}'");
+                return result.Unsupported ? ExitCodes.InvalidUsage : ExitCodes.Failed;
+            }
+
+            var loaded = result.Config;
+            var target = parse.GetValue(device) is { } dev
+                ? new PlanTarget(PlanTargetKind.Device, dev, ReadDeviceSize(dev), null)
+                : ImageTarget(parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".raw", loaded);
+            var plan = Planner.Build(loaded, PackageRequest.Build(loaded, catalog), target);
+            if (parse.GetValue(json))
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(plan, PlanJsonContext.Default.Plan));
+            }
+            else
+            {
+                PlanText.Print(plan, stdout);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static PlanTarget ImageTarget(string output, LoadedConfig loaded)
+    {
+        var size = ByteSize.TryParse(loaded.Config.Output.Size, out _, out _)!.Value.Bytes;
+        return new PlanTarget(PlanTargetKind.Image, output, size, Planner.FormatFor(output, loaded.Config.Output.Format));
+    }
+
+    /// <summary>The size of a block device (from sysfs) or of a regular file standing in for one; nothing is opened for writing.</summary>
+    private static long ReadDeviceSize(string device)
+    {
+        var info = new FileInfo(device);
+        if (!Path.Exists(device))
+        {
+            throw new IOException($"{device}: no such device");
+        }
+
+        if (info.Exists && (info.Attributes & FileAttributes.Device) == 0 && info.Length > 0)
+        {
+            return info.Length;
+        }
+
+        var name = Path.GetFileName(info.ResolveLinkTarget(true)?.FullName ?? device);
+        var sys = $"/sys/class/block/{name}/size";
+        if (!File.Exists(sys))
+        {
+            throw new IOException($"{device}: not a block device (no {sys})");
+        }
+
+        return long.Parse(File.ReadAllText(sys).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 512;
+    }
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.Versioning;
+using Keel.VirtualMachines;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel vm run IMAGE`: boot an image under qemu with a throwaway overlay and watch its serial console.</summary>
+internal static class VmRunCommand
+{
+    /// <summary>With --expect and no --timeout a boot that hangs must still end.</summary>
+    private const int DefaultExpectTimeoutSeconds = 300;
+
+    public static Command Create()
+    {
+        var image = new Argument<string>("IMAGE") { Description = "Disk image to boot: raw (GPT/MBR), qcow2, VHD or VHDX, detected by content." };
+        var seed = new Option<string>("--seed") { Description = "Directory with NoCloud files (meta-data, user-data, ...), attached as a 'cidata' disk." };
+        var timeout = new Option<int?>("--timeout") { Description = $"Seconds before the machine is stopped and the run fails; 0 for no limit. Default: {DefaultExpectTimeoutSeconds} with --expect, none without." };
+        var expect = new Option<string>("--expect") { Description = "Succeed and stop the machine as soon as this text appears on the console." };
+        var keep = new Option<bool>("--keep") { Description = "Boot the image itself so the guest's writes persist (default: a throwaway overlay)." };
+        var memory = new Option<int>("--memory") { Description = "Guest memory in MiB.", DefaultValueFactory = _ => 512 };
+        var firmware = new Option<string>("--firmware") { Description = "UEFI firmware code file (its *VARS* file beside it is copied per run). Default: Debian's OVMF/AAVMF." };
+        var arch = new Option<string>("--arch") { Description = "Guest architecture.", DefaultValueFactory = _ => "x86_64" };
+        arch.AcceptOnlyFromAmong("x86_64", "aarch64");
+        var cmd = new Command(
+            "run",
+            "Boot a disk image under qemu (UEFI firmware, TCG emulation, no network) with the serial console on stdout. " +
+            "The image is not modified unless --keep: the guest writes to a temporary overlay that is discarded. " +
+            "qemu is always stopped and temporary files removed, also on timeout and Ctrl-C.\n\n" +
+            "Exit codes: 0 the --expect text appeared (or, without --expect, qemu exited with status 0); 1 timeout, " +
+            "qemu exited before the text appeared, or bad input; 130 interrupted.\n\n" +
+            "Example: keel vm run disk.raw --seed ./seed --expect 'login:' --timeout 120")
+        {
+            image, seed, timeout, expect, keep, memory, firmware, arch,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new PlatformNotSupportedException("keel vm run needs a Linux host");
+            }
+
+            var expectText = parse.GetValue(expect);
+            var seconds = parse.GetValue(timeout) ?? (expectText is null ? 0 : DefaultExpectTimeoutSeconds);
+            if (seconds < 0)
+            {
+                throw new ArgumentException($"--timeout {seconds}: must not be negative");
+            }
+
+            var options = new VmRunOptions
+            {
+                ImagePath = parse.GetValue(image)!,
+                SeedDirectory = parse.GetValue(seed),
+                Timeout = seconds == 0 ? null : TimeSpan.FromSeconds(seconds),
+                Expect = expectText,
+                Keep = parse.GetValue(keep),
+                MemoryMiB = parse.GetValue(memory),
+                FirmwarePath = parse.GetValue(firmware),
+                Architecture = parse.GetValue(arch) == "aarch64" ? VmArchitecture.Aarch64 : VmArchitecture.X86_64,
+            };
+            return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static async Task<int> RunAsync(VmRunOptions options, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var result = await new VirtualMachineRunner().RunAsync(options, output, ct).ConfigureAwait(false);
+        var elapsed = result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        // The console may stop mid-line; diagnostics start on a line of their own.
+        await output.FlushAsync(ct).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case VmRunOutcome.ExpectedTextSeen:
+                await error.WriteLineAsync($"\nkeel: '{options.Expect}' appeared after {elapsed} s; machine stopped").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            case VmRunOutcome.QemuExited when options.Expect is null && result.QemuExitCode == 0:
+                return ExitCodes.Ok;
+            case VmRunOutcome.QemuExited:
+                var why = options.Expect is null ? "" : $" before '{options.Expect}' appeared";
+                var qemuSaid = result.QemuErrorLines.LastOrDefault(l => l.Trim().Length > 0);
+                await error.WriteLineAsync($"\nkeel: {options.ImagePath}: qemu exited with status {result.QemuExitCode}{why} after {elapsed} s{(qemuSaid is null ? "" : ": " + qemuSaid.Trim())}").ConfigureAwait(false);
+                await WriteLastLinesAsync(error, result).ConfigureAwait(false);
+                return ExitCodes.Failed;
+            default:
+                var what = options.Expect is null ? "machine still running" : $"'{options.Expect}' did not appear";
+                await error.WriteLineAsync($"\nkeel: {options.ImagePath}: timed out: {what} after {options.Timeout!.Value.TotalSeconds:0} s; machine stopped").ConfigureAwait(false);
+                await WriteLastLinesAsync(error, result).ConfigureAwait(false);
+                return ExitCodes.Failed;
+        }
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static async Task WriteLastLinesAsync(TextWriter error, VmRunResult result)
+    {
+        if (result.LastConsoleLines.Count == 0)
+        {
+            await error.WriteLineAsync("keel: the console stayed silent").ConfigureAwait(false);
+            return;
+        }
+
+        await error.WriteLineAsync("keel: last console lines:").ConfigureAwait(false);
+        foreach (var line in result.LastConsoleLines)
+        {
+            await error.WriteLineAsync("  | " + line).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// qemu, setsid and process groups: Linux hosts only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

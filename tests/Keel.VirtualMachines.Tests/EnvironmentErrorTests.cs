@@ -1,0 +1,74 @@
+namespace Keel.VirtualMachines.Tests;
+
+/// <summary>What the user is told when the image or a host tool is missing, before anything is started.</summary>
+public sealed class EnvironmentErrorTests : IClassFixture<BootFixture>
+{
+    private readonly BootFixture _fixture;
+
+    public EnvironmentErrorTests(BootFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    [Fact]
+    public async Task MissingImage_NamesIt()
+    {
+        using var scratch = new Scratch();
+        var missing = scratch.File("missing.raw");
+
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => new VirtualMachineRunner().RunAsync(new VmRunOptions { ImagePath = missing }, null));
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingQemu_NamesTheDebianPackage()
+    {
+        using var scratch = new Scratch();
+        var runner = new VirtualMachineRunner(new HostTools([scratch.Path]));
+
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => runner.RunAsync(new VmRunOptions { ImagePath = _fixture.ImagePath, TempRoot = scratch.Path }, null));
+        Assert.Equal("qemu-system-x86_64: not found on PATH (install the Debian package qemu-system-x86)", ex.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task FirmwareWithoutVarsBesideIt_IsRejected()
+    {
+        using var scratch = new Scratch();
+        var code = scratch.File("MY_CODE.fd");
+        File.WriteAllBytes(code, new byte[4096]);
+
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => new VirtualMachineRunner().RunAsync(new VmRunOptions { ImagePath = _fixture.ImagePath, FirmwarePath = code }, null));
+        Assert.Contains("MY_VARS.fd", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(64, null, null)]
+    [InlineData(512, -1, null)]
+    [InlineData(512, null, "")]
+    public void OutOfRangeOptions_AreRejected(int memory, int? timeoutSeconds, string? expect)
+    {
+        var options = new VmRunOptions
+        {
+            ImagePath = "x",
+            MemoryMiB = memory,
+            Timeout = timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+            Expect = expect,
+        };
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public void QemuCommandLine_HasNoNetworkAndUsesTcg()
+    {
+        var machine = new QemuMachine(VmArchitecture.X86_64, new UefiFirmware("/fw/CODE.fd", "/fw/VARS.fd"), "/run/vars.fd", "/img/a,b.qcow2", DiskImageFormat.Qcow2, "/run/seed.img", 512);
+        var args = machine.Arguments();
+
+        Assert.Equal("tcg", args[args.ToList().IndexOf("-accel") + 1]);
+        Assert.Equal("none", args[args.ToList().IndexOf("-nic") + 1]);
+        Assert.DoesNotContain(args, a => a.Contains("kvm", StringComparison.Ordinal));
+        // qemu splits option values at commas; a comma in a path must arrive doubled.
+        Assert.Contains("if=none,id=disk0,format=qcow2,file=/img/a,,b.qcow2", args);
+        Assert.Contains("if=none,id=seed,format=raw,readonly=on,file=/run/seed.img", args);
+    }
+}
