@@ -1,5 +1,5 @@
-using Keel.Compression;
 using System.Security.Cryptography;
+using Keel.Compression;
 using Keel.OpenPgp;
 
 namespace Keel.Rpm;

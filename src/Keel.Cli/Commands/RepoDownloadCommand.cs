@@ -18,7 +18,7 @@ internal static class RepoDownloadCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON array of the files." };
         var cmd = new Command(
             "download",
-            "Download the best version of each named package (no dependencies), verified against the repository checksum, "+
+            "Download the best version of each named package (no dependencies), verified against the repository checksum, " +
             "the package digests and, when the repository has gpgcheck on, its signature.\n\n" +
             "Example: keel repo download --repo https://mirror.example/os/x86_64 --dest ./rpms bash 'kernel-core*'")
         {
