@@ -4,60 +4,31 @@ namespace Keel.Compression;
 /// Rethrows whatever a decompressor throws on corrupt or truncated input as one <see cref="InvalidDataException"/>
 /// that names the input, so callers need not know each library's exception types.
 /// </summary>
-internal sealed class DecompressionErrorStream(Stream inner, string name) : Stream
+internal sealed class DecompressionErrorStream(Stream inner, string name) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
+    protected override int ReadCore(Span<byte> buffer)
     {
         try
         {
             return inner.Read(buffer);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidDataException)
+        catch (Exception ex) when (IsDecoderFailure(ex))
         {
-            throw new InvalidDataException($"{name}: corrupt or truncated compressed data ({ex.Message.ReplaceLineEndings(" ")})", ex);
-        }
-        catch (InvalidDataException ex) when (!ex.Message.StartsWith(name, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{name}: corrupt or truncated compressed data ({ex.Message.ReplaceLineEndings(" ")})", ex);
+            throw Wrap(ex);
         }
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {
             return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !(ex is InvalidDataException && ex.Message.StartsWith(name, StringComparison.Ordinal)))
+        catch (Exception ex) when (IsDecoderFailure(ex))
         {
-            throw new InvalidDataException($"{name}: corrupt or truncated compressed data ({ex.Message.ReplaceLineEndings(" ")})", ex);
+            throw Wrap(ex);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -68,4 +39,11 @@ internal sealed class DecompressionErrorStream(Stream inner, string name) : Stre
 
         base.Dispose(disposing);
     }
+
+    // Cancellation passes through, and so does an error that already names this input.
+    private bool IsDecoderFailure(Exception ex) =>
+        ex is not OperationCanceledException && !(ex is InvalidDataException && ex.Message.StartsWith(name, StringComparison.Ordinal));
+
+    private InvalidDataException Wrap(Exception ex) =>
+        new($"{name}: corrupt or truncated compressed data ({ex.Message.ReplaceLineEndings(" ")})", ex);
 }

@@ -8,7 +8,7 @@ namespace Keel.Compression;
 /// (and hashing) metadata runs on one core while the XML reader consumes it on another. Errors from the source
 /// surface on the consumer's next read; disposing stops the reader and then disposes the source.
 /// </summary>
-public sealed class ReadAheadStream : Stream
+public sealed class ReadAheadStream : ReadOnlyStream
 {
     private const int ChunkSize = 128 * 1024;
     private const int QueueDepth = 8;
@@ -20,7 +20,6 @@ public sealed class ReadAheadStream : Stream
     private byte[]? _current;
     private int _currentLength;
     private int _currentOffset;
-    private long _position;
     private bool _ended;
 
     public ReadAheadStream(Stream source)
@@ -34,19 +33,7 @@ public sealed class ReadAheadStream : Stream
     /// <summary>The stream being read ahead (for callers that need its state, e.g. a digest, after the end).</summary>
     public Stream Source => _source;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
+    protected override int ReadCore(Span<byte> buffer)
     {
         if (buffer.IsEmpty)
         {
@@ -66,19 +53,8 @@ public sealed class ReadAheadStream : Stream
         int n = Math.Min(buffer.Length, _currentLength - _currentOffset);
         _current.AsSpan(_currentOffset, n).CopyTo(buffer);
         _currentOffset += n;
-        _position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

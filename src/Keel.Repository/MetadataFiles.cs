@@ -82,7 +82,7 @@ internal sealed class MetadataFiles
             var kind = Decompression.Detect(head.AsSpan(0, n));
             var plain = Decompression.Open(file, kind, path);
             // Decompression, the size cap and the open-checksum digest run on the read-ahead thread, beside the parser.
-            return new ReadAheadStream(new HashingReadStream(plain, data.OpenChecksum?.CreateHasher(), maxBytes, path));
+            return new ReadAheadStream(new OpenChecksumStream(plain, data.OpenChecksum?.CreateHasher(), maxBytes, path));
         }
         catch
         {
@@ -101,6 +101,6 @@ internal sealed class MetadataFiles
 
         // Reading to the end through the read-ahead stream means its source has finished hashing.
         stream.CopyTo(Stream.Null);
-        data.OpenChecksum.Verify(((HashingReadStream)stream.Source).HashHex(), $"{path} (decompressed, open-checksum)");
+        data.OpenChecksum.Verify(((OpenChecksumStream)stream.Source).HashHex(), $"{path} (decompressed, open-checksum)");
     }
 }

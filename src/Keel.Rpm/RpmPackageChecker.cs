@@ -48,7 +48,8 @@ public static class RpmPackageChecker
         var packageChecks = new List<RpmCheck>();
         using (var raw = reader.OpenRawPayload())
         {
-            var hashing = new HashingStream(raw, payloadHash, md5);
+            // The payload is as long as the file; the cap is the caller's file size, not a guess here.
+            var hashing = new HashingStream(raw, path, long.MaxValue, leaveOpen: true, payloadHash, md5);
             if (packageSigs.Count > 0)
             {
                 var (tag, bytes) = packageSigs[0];

@@ -77,7 +77,7 @@ public sealed class RpmPackageReader : IDisposable
         }
 
         _payloadTaken = true;
-        return new NonDisposingStream(_stream);
+        return new NonClosingStream(_stream);
     }
 
     /// <summary>The decompressed payload (a cpio archive for every payload format rpm writes today).</summary>
