@@ -15,8 +15,11 @@ public sealed class BootFixtureScriptTests
         var first = scratch.File("a/disk.raw");
         var second = scratch.File("b/disk.raw");
 
+        var builtAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Build(first);
-        Thread.Sleep(1100); // a different second, so a leaked build time would show
+
+        // The second build must start in a later second, so a leaked build time would show in the bytes.
+        Assert.True(SpinWait.SpinUntil(() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() > builtAt, TimeSpan.FromSeconds(5)));
         Build(second);
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
         Assert.Equal(DiskImageFormat.Raw, DiskImageProbe.Detect(first));
