@@ -123,86 +123,94 @@ public static class CompsReader
     {
         var xr = ctx.Reader;
         var where = MetadataXml.Where(xr);
-        string? id = null, name = null, description = null;
-        int? order = null;
-        var groups = new List<string>();
+        var common = new GroupingFields();
         var options = new List<CompsEnvironmentOption>();
         ctx.ForEachChild(() =>
         {
-            switch (xr.LocalName)
+            if (common.TryRead(ctx))
             {
-                case "id":
-                    id = ctx.Text();
-                    break;
-                case "name":
-                    ctx.Untranslated(ref name);
-                    break;
-                case "description":
-                    ctx.Untranslated(ref description);
-                    break;
-                case "display_order":
-                    order = ParseInt(ctx.Text());
-                    break;
-                case "grouplist":
-                    ReadGroupIds(ctx, groups);
-                    break;
-                case "optionlist":
-                    ctx.ForEachChild(() =>
-                    {
-                        if (xr.LocalName != "groupid")
-                        {
-                            ctx.Skip();
-                            return;
-                        }
-
-                        bool isDefault = ParseBool(xr.GetAttribute("default"), false);
-                        var gid = ctx.Text();
-                        if (gid.Length > 0)
-                        {
-                            options.Add(new CompsEnvironmentOption(gid, isDefault));
-                        }
-                    });
-                    break;
-                default:
-                    ctx.Skip();
-                    break;
+                return;
             }
+
+            if (xr.LocalName != "optionlist")
+            {
+                ctx.Skip();
+                return;
+            }
+
+            ctx.ForEachChild(() =>
+            {
+                if (xr.LocalName != "groupid")
+                {
+                    ctx.Skip();
+                    return;
+                }
+
+                bool isDefault = ParseBool(xr.GetAttribute("default"), false);
+                var gid = ctx.Text();
+                if (gid.Length > 0)
+                {
+                    options.Add(new CompsEnvironmentOption(gid, isDefault));
+                }
+            });
         });
-        return new CompsEnvironment(Required(id, "environment", ctx.Name, where), name, description, order, groups, options);
+        return new CompsEnvironment(Required(common.Id, "environment", ctx.Name, where), common.Name, common.Description, common.Order, common.Groups, options);
     }
 
     private static CompsCategory ReadCategory(Context ctx)
     {
-        var xr = ctx.Reader;
-        var where = MetadataXml.Where(xr);
-        string? id = null, name = null, description = null;
-        int? order = null;
-        var groups = new List<string>();
+        var where = MetadataXml.Where(ctx.Reader);
+        var common = new GroupingFields();
         ctx.ForEachChild(() =>
         {
-            switch (xr.LocalName)
+            if (!common.TryRead(ctx))
             {
-                case "id":
-                    id = ctx.Text();
-                    break;
-                case "name":
-                    ctx.Untranslated(ref name);
-                    break;
-                case "description":
-                    ctx.Untranslated(ref description);
-                    break;
-                case "display_order":
-                    order = ParseInt(ctx.Text());
-                    break;
-                case "grouplist":
-                    ReadGroupIds(ctx, groups);
-                    break;
-                default:
-                    ctx.Skip();
-                    break;
+                ctx.Skip();
             }
         });
-        return new CompsCategory(Required(id, "category", ctx.Name, where), name, description, order, groups);
+        return new CompsCategory(Required(common.Id, "category", ctx.Name, where), common.Name, common.Description, common.Order, common.Groups);
+    }
+
+    /// <summary>The elements environments and categories share: id, name, description, display_order and a grouplist.</summary>
+    private sealed class GroupingFields
+    {
+        private string? _name;
+        private string? _description;
+
+        public string? Id { get; private set; }
+
+        public string? Name => _name;
+
+        public string? Description => _description;
+
+        public int? Order { get; private set; }
+
+        public List<string> Groups { get; } = [];
+
+        /// <summary>Reads the current element if it is one of the shared ones; false leaves it to the caller.</summary>
+        public bool TryRead(Context ctx)
+        {
+            switch (ctx.Reader.LocalName)
+            {
+                case "id":
+                    Id = ctx.Text();
+                    return true;
+                case "name":
+                    ctx.Untranslated(ref _name);
+                    return true;
+                case "description":
+                    ctx.Untranslated(ref _description);
+                    return true;
+                case "display_order":
+                    Order = ParseInt(ctx.Text());
+                    return true;
+                case "grouplist":
+                    ReadGroupIds(ctx, Groups);
+                    return true;
+                default:
+                    return false;
+            }
+        }
     }
 
     private static void ReadGroupIds(Context ctx, List<string> into) => ctx.ForEachChild(() =>
