@@ -45,30 +45,15 @@ public static class FilelistsReader
                 }
 
                 files.Clear();
-                if (!xr.IsEmptyElement)
+                foreach (var _ in MetadataXml.ChildElements(xr, name))
                 {
-                    int depth = xr.Depth;
-                    while (xr.Read())
+                    if ((object)xr.LocalName == file)
                     {
-                        if (xr.NodeType == XmlNodeType.EndElement && xr.Depth == depth)
-                        {
-                            break;
-                        }
-
-                        if (xr.NodeType != XmlNodeType.Element)
-                        {
-                            continue;
-                        }
-
-                        MetadataXml.CheckDepth(xr, name);
-                        if ((object)xr.LocalName == file)
-                        {
-                            files.Add(MetadataXml.ReadText(xr, ref buffer, name).ToString());
-                        }
-                        else
-                        {
-                            MetadataXml.SkipElement(xr, name);
-                        }
+                        files.Add(MetadataXml.ReadText(xr, ref buffer, name).ToString());
+                    }
+                    else
+                    {
+                        MetadataXml.SkipElement(xr, name);
                     }
                 }
 

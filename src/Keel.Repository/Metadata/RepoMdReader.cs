@@ -31,20 +31,8 @@ public static class RepoMdReader
                 return new RepoMdDocument(null, data);
             }
 
-            int depth = xr.Depth;
-            while (xr.Read())
+            foreach (var _ in MetadataXml.ChildElements(xr, name))
             {
-                if (xr.NodeType == XmlNodeType.EndElement && xr.Depth == depth)
-                {
-                    break;
-                }
-
-                if (xr.NodeType != XmlNodeType.Element)
-                {
-                    continue;
-                }
-
-                MetadataXml.CheckDepth(xr, name);
                 switch (xr.LocalName)
                 {
                     case "revision":
@@ -91,48 +79,33 @@ public static class RepoMdReader
         Checksum? checksum = null, openChecksum = null;
         long? size = null, openSize = null, timestamp = null;
         string what = $"{name} ({type})";
-        if (!xr.IsEmptyElement)
+        foreach (var _ in MetadataXml.ChildElements(xr, name))
         {
-            int depth = xr.Depth;
-            while (xr.Read())
+            switch (xr.LocalName)
             {
-                if (xr.NodeType == XmlNodeType.EndElement && xr.Depth == depth)
-                {
+                case "location":
+                    location = xr.GetAttribute("href");
+                    locationBase = xr.GetAttribute("xml:base");
+                    MetadataXml.SkipElement(xr, name);
                     break;
-                }
-
-                if (xr.NodeType != XmlNodeType.Element)
-                {
-                    continue;
-                }
-
-                MetadataXml.CheckDepth(xr, name);
-                switch (xr.LocalName)
-                {
-                    case "location":
-                        location = xr.GetAttribute("href");
-                        locationBase = xr.GetAttribute("xml:base");
-                        MetadataXml.SkipElement(xr, name);
-                        break;
-                    case "checksum":
-                        checksum = ReadChecksum(xr, ref buffer, what);
-                        break;
-                    case "open-checksum":
-                        openChecksum = ReadChecksum(xr, ref buffer, what);
-                        break;
-                    case "size":
-                        size = ReadLong(xr, ref buffer, what);
-                        break;
-                    case "open-size":
-                        openSize = ReadLong(xr, ref buffer, what);
-                        break;
-                    case "timestamp":
-                        timestamp = ReadLong(xr, ref buffer, what);
-                        break;
-                    default:
-                        MetadataXml.SkipElement(xr, name);
-                        break;
-                }
+                case "checksum":
+                    checksum = ReadChecksum(xr, ref buffer, what);
+                    break;
+                case "open-checksum":
+                    openChecksum = ReadChecksum(xr, ref buffer, what);
+                    break;
+                case "size":
+                    size = ReadLong(xr, ref buffer, what);
+                    break;
+                case "open-size":
+                    openSize = ReadLong(xr, ref buffer, what);
+                    break;
+                case "timestamp":
+                    timestamp = ReadLong(xr, ref buffer, what);
+                    break;
+                default:
+                    MetadataXml.SkipElement(xr, name);
+                    break;
             }
         }
 

@@ -39,6 +39,33 @@ internal static class MetadataXml
         }
     }
 
+    /// <summary>
+    /// Moves to each child element of the current element in turn, checking the depth cap; the caller reads or skips
+    /// each one. Ends on the current element's end tag (at once for an empty element).
+    /// </summary>
+    public static IEnumerable<XmlReader> ChildElements(XmlReader reader, string name)
+    {
+        if (reader.IsEmptyElement)
+        {
+            yield break;
+        }
+
+        int depth = reader.Depth;
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
+            {
+                yield break;
+            }
+
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                CheckDepth(reader, name);
+                yield return reader;
+            }
+        }
+    }
+
     /// <summary>Skips the current element and its content, enforcing the depth cap (XmlReader.Skip would not).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SkipElement(XmlReader reader, string name)
