@@ -45,4 +45,21 @@ public sealed class RepoDownloadCommandTests : IDisposable
         Assert.Contains("signature", stderr, StringComparison.OrdinalIgnoreCase);
         Assert.False(Directory.Exists(dest) && Directory.EnumerateFiles(dest, "*.rpm", SearchOption.AllDirectories).Any());
     }
+
+    [Fact]
+    public async Task A_package_reused_from_the_cache_is_checked_against_this_runs_keys()
+    {
+        var cache = Path.Combine(_dir, "cache");
+        var good = WriteRepoFile(Path.Combine(TestPaths.FixtureRepo, "RPM-GPG-KEY-keel-fixture"));
+        var (exit, _, stderr) = await CliRunner.RunAsync("repo", "download", "--repofile", good, "--cache", cache, "--dest", Path.Combine(_dir, "first"), "podman");
+        Assert.True(exit == 0, stderr);
+
+        // Same cache, but now the repository trusts another key: the cached file must not be taken on its checksum alone.
+        var wrong = WriteRepoFile(TestPaths.Oracle("rpm", "tests", "data", "keys", "rpm.org-rsa-2048-test.pub"));
+        var dest = Path.Combine(_dir, "second");
+        (exit, _, stderr) = await CliRunner.RunAsync("repo", "download", "--repofile", wrong, "--cache", cache, "--dest", dest, "podman");
+        Assert.Equal(1, exit);
+        Assert.Contains("signature", stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.False(Directory.Exists(dest) && Directory.EnumerateFiles(dest, "*.rpm", SearchOption.AllDirectories).Any());
+    }
 }

@@ -109,9 +109,11 @@ public sealed class PackageDownloader
         var final = Path.Combine(destination, fileName);
         progress?.Report(new DownloadProgress(package, DownloadState.Started, 0, location.Size));
 
-        // Already there and intact (a re-run of the same download).
+        // Already there and intact (a re-run of the same download). The checksum proves the bytes, not that this
+        // run's keys trust them, so a reused file goes through the verifier like a fresh one.
         if (IsIntact(final, location.Size, checksum))
         {
+            VerifyOrRemove(final, package);
             progress?.Report(new DownloadProgress(package, DownloadState.Reused, location.Size, location.Size));
             return new DownloadResult(package, final, Reused: true);
         }
@@ -119,6 +121,8 @@ public sealed class PackageDownloader
         var cached = cache.PackagePath(checksum);
         if (_options.UseCache && IsIntact(cached, location.Size, checksum))
         {
+            // The cache entry stays: another repository's keys may trust it.
+            _verifier?.Verify(cached, package);
             CopyAtomically(cached, final);
             progress?.Report(new DownloadProgress(package, DownloadState.Reused, location.Size, location.Size));
             return new DownloadResult(package, final, Reused: true);
@@ -179,6 +183,19 @@ public sealed class PackageDownloader
         File.Move(part, final, overwrite: true);
         progress?.Report(new DownloadProgress(package, DownloadState.Completed, location.Size, location.Size));
         return new DownloadResult(package, final, Reused: false);
+    }
+
+    private void VerifyOrRemove(string path, PackageMetadata package)
+    {
+        try
+        {
+            _verifier?.Verify(path, package);
+        }
+        catch
+        {
+            KeelCache.TryDelete(path);
+            throw;
+        }
     }
 
     private static bool IsIntact(string path, long size, Checksum checksum)
