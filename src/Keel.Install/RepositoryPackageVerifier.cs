@@ -2,18 +2,19 @@ using Keel.Packaging;
 using Keel.Repository;
 using Keel.Rpm;
 
-namespace Keel.Cli.Commands;
+namespace Keel.Install;
 
 /// <summary>
 /// Verifies each downloaded RPM with the keys and gpgcheck setting of the repository it came from: digests always,
 /// a good signature by one of the repository's keys when gpgcheck is on.
 /// </summary>
-internal sealed class RepositoryPackageVerifier : IPackageVerifier
+public sealed class RepositoryPackageVerifier : IPackageVerifier
 {
     private readonly Dictionary<string, RpmPackageVerifier> _byRepository;
 
     private RepositoryPackageVerifier(Dictionary<string, RpmPackageVerifier> byRepository) => _byRepository = byRepository;
 
+    /// <summary>Loads every repository's keys; throws InvalidDataException when gpgcheck is on and no key is configured.</summary>
     public static async Task<RepositoryPackageVerifier> CreateAsync(RepositoryLoader loader, IEnumerable<LoadedRepository> repositories, CancellationToken cancellationToken)
     {
         var map = new Dictionary<string, RpmPackageVerifier>(StringComparer.Ordinal);
@@ -31,6 +32,7 @@ internal sealed class RepositoryPackageVerifier : IPackageVerifier
         return new RepositoryPackageVerifier(map);
     }
 
+    /// <summary>Verifies <paramref name="path"/> with the keys of the repository <paramref name="expected"/> came from.</summary>
     public void Verify(string path, PackageMetadata expected)
     {
         var id = expected.RepositoryId ?? throw new InvalidDataException($"{path}: {expected.Nevra} has no repository to take keys from");

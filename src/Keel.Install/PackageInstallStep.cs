@@ -1,0 +1,189 @@
+using Keel.Config.Loading;
+using Keel.Config.Presets;
+using Keel.Packaging;
+using Keel.Repository;
+using Keel.Repository.Cache;
+using Keel.Repository.Download;
+using Keel.Solver;
+
+namespace Keel.Install;
+
+/// <summary>Settings of the package step.</summary>
+public sealed record PackageInstallOptions
+{
+    /// <summary>Repository metadata and package cache; null means <see cref="KeelCache.Default"/>.</summary>
+    public KeelCache? Cache { get; init; }
+
+    /// <summary>Packages downloaded at once.</summary>
+    public int MaxParallel { get; init; } = 4;
+
+    /// <summary>The rpm executable (found on PATH when not a path).</summary>
+    public string RpmExecutable { get; init; } = "rpm";
+}
+
+/// <summary>What the package step installed.</summary>
+public sealed record PackageInstallResult(string Root, IReadOnlyList<PackageMetadata> Installed);
+
+/// <summary>
+/// The engine's package step: resolve the config's package request against its repositories, download and verify
+/// every package, import the repository keys into the target rpmdb, and install everything in one rpm transaction.
+/// </summary>
+public sealed class PackageInstallStep
+{
+    /// <summary>Where packages are staged inside the root while rpm installs them; removed afterwards.</summary>
+    public const string StagingDirectory = "var/cache/keel/packages";
+
+    private readonly PackageInstallOptions _options;
+
+    public PackageInstallStep(PackageInstallOptions? options = null) => _options = options ?? new PackageInstallOptions();
+
+    /// <summary>Runs the step for <paramref name="loaded"/> into <paramref name="root"/> (created when missing; must be empty, never /).</summary>
+    public async Task<PackageInstallResult> RunAsync(
+        LoadedConfig loaded,
+        PackageRequest request,
+        string root,
+        IProgress<EngineEvent>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(request);
+        var target = InstallRoot.Prepare(root);
+        var arch = ConfigRepositories.ArchName(loaded.Config.Arch);
+        var cache = _options.Cache ?? KeelCache.Default();
+
+        using var loader = new RepositoryLoader();
+        progress?.Report(new EngineEvent("packages.resolve", $"loading {loaded.Config.Repositories.Count} repositories", 0, request.Install.Count));
+        var repos = await LoadRepositoriesAsync(loader, loaded, arch, cache, cancellationToken).ConfigureAwait(false);
+        var packages = Resolve(loaded, request, repos, arch);
+        progress?.Report(new EngineEvent("packages.resolve", $"resolved {packages.Count} packages", packages.Count, packages.Count));
+
+        var staging = Path.Combine(target, StagingDirectory);
+        var verifier = await RepositoryPackageVerifier.CreateAsync(loader, repos, cancellationToken).ConfigureAwait(false);
+        var downloader = new PackageDownloader(verifier, new DownloadOptions { Cache = cache, MaxParallel = _options.MaxParallel });
+        int done = 0;
+        var downloadProgress = new CallbackProgress<DownloadProgress>(p =>
+        {
+            if (p.State is DownloadState.Completed or DownloadState.Reused)
+            {
+                progress?.Report(new EngineEvent("packages.download", $"{p.Package.Nevra}", Interlocked.Increment(ref done), packages.Count));
+            }
+        });
+        IReadOnlyList<DownloadResult> files;
+        try
+        {
+            // The downloader runs the verifier on cached copies too, so a key change since caching is caught there.
+            files = await downloader.DownloadAsync(packages, repos, staging, downloadProgress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or HttpRequestException)
+        {
+            throw new InvalidDataException($"packages.download: {Summarize(ex.Message)}", ex);
+        }
+
+        progress?.Report(new EngineEvent("packages.download", $"downloaded and verified {files.Count} packages", files.Count, packages.Count));
+
+        var rpm = new RpmRunner(target, _options.RpmExecutable);
+        foreach (var key in KeyFiles(repos))
+        {
+            await rpm.RunAsync("packages.install", ["--import", key], cancellationToken).ConfigureAwait(false);
+        }
+
+        // One transaction: rpm orders the whole set by its dependencies and runs scriptlets in that order. When every
+        // repository has gpgcheck on, rpm checks the signatures again itself against the keys just imported.
+        var level = repos.All(r => r.Definition.GpgCheck) ? "all" : "digest";
+        List<string> args = ["-i", "--quiet", "--define", "_pkgverify_level " + level];
+        if (await rpm.NeedsForceDebianAsync(cancellationToken).ConfigureAwait(false))
+        {
+            args.Add("--force-debian");
+        }
+
+        args.AddRange(files.Select(f => f.Path));
+        progress?.Report(new EngineEvent("packages.install", $"installing {files.Count} packages with rpm", 0, files.Count));
+        await rpm.RunAsync("packages.install", args, cancellationToken).ConfigureAwait(false);
+        Directory.Delete(staging, recursive: true);
+
+        // var/cache belongs to the installed filesystem package; only Keel's own folder is removed, and only when empty.
+        var keelCache = Path.GetDirectoryName(staging)!;
+        if (!Directory.EnumerateFileSystemEntries(keelCache).Any())
+        {
+            Directory.Delete(keelCache);
+        }
+
+        progress?.Report(new EngineEvent("packages.install", $"installed {files.Count} packages", files.Count, files.Count));
+        return new PackageInstallResult(target, packages);
+    }
+
+    private static async Task<IReadOnlyList<LoadedRepository>> LoadRepositoriesAsync(RepositoryLoader loader, LoadedConfig loaded, string arch, KeelCache cache, CancellationToken cancellationToken)
+    {
+        var definitions = ConfigRepositories.Definitions(loaded);
+        if (definitions.Count == 0)
+        {
+            throw new InvalidDataException($"{loaded.Source}: packages.resolve: the config names no repositories");
+        }
+
+        var options = new RepositoryLoadOptions
+        {
+            Cache = cache,
+            Arches = ArchCompatibility.Compatible(arch).ToHashSet(StringComparer.Ordinal),
+        };
+        var repos = new List<LoadedRepository>();
+        foreach (var def in definitions)
+        {
+            repos.Add(await loader.LoadAsync(def, options, cancellationToken).ConfigureAwait(false));
+        }
+
+        return repos;
+    }
+
+    private static IReadOnlyList<PackageMetadata> Resolve(LoadedConfig loaded, PackageRequest request, IReadOnlyList<LoadedRepository> repos, string arch)
+    {
+        // Excluded names are hidden from the pool (dnf's excludepkgs), so no dependency can bring them back.
+        var excluded = request.Exclude.ToHashSet(StringComparer.Ordinal);
+        var pool = new Pool(ArchPolicy.For(arch));
+        foreach (var r in repos)
+        {
+            pool.AddRepository(new RepoInfo(r.Id, r.Priority, r.Cost), r.Packages.Where(p => !excluded.Contains(p.Name) && p.Arch is not ("src" or "nosrc")));
+        }
+
+        var jobs = new List<SolverJob>();
+        foreach (var spec in request.Install)
+        {
+            if (spec.StartsWith('@'))
+            {
+                throw new NotSupportedException($"{loaded.Source}: packages.resolve: '{spec}': groups in the package list are not installed by the engine yet; list the packages");
+            }
+
+            jobs.Add(SolverJob.Install(spec));
+        }
+
+        var result = Keel.Solver.Solver.Solve(pool, jobs, new SolverOptions());
+        if (!result.Succeeded)
+        {
+            throw new InvalidDataException($"{loaded.Source}: packages.resolve: {string.Join("; ", result.Problems.Select(p => p.Message))}");
+        }
+
+        return [.. result.Transaction!.Install.OrderBy(p => p.Nevra, StringComparer.Ordinal)];
+    }
+
+    // The downloader joins one message per failed package; the first says what went wrong, the count says how widely.
+    private static string Summarize(string message)
+    {
+        var parts = message.Split("; ");
+        return parts.Length <= 2 ? message : $"{parts[0]} (and {parts.Length - 1} more like it)";
+    }
+
+    // rpm reads the key files from the host before it touches the root; only keys of gpgcheck repositories go in.
+    private static IEnumerable<string> KeyFiles(IReadOnlyList<LoadedRepository> repos)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in repos.Where(r => r.Definition.GpgCheck).SelectMany(r => r.Definition.GpgKeys))
+        {
+            var path = key.StartsWith("file://", StringComparison.Ordinal) ? new Uri(key).LocalPath
+                : ConfigRepositories.IsUrl(key) ? throw new NotSupportedException($"packages.install: key {key}: only local key files are imported into the target rpmdb yet")
+                : key;
+            if (seen.Add(path))
+            {
+                yield return path;
+            }
+        }
+    }
+}
