@@ -11,6 +11,7 @@ packages=(
   zstd xz-utils bzip2 gzip     # metadata and payload compressions
   libxml2-utils                # xmllint, used by tests to cross-check XML readers
   python3-yaml                 # tests/fixture-distro/verify.sh compares presets with comps
+  openssh-client passwd        # keel-agent's ssh module runs ssh-keygen; tests read expiry with chage
   qemu-system-x86 qemu-utils ovmf systemd-boot-efi linux-image-amd64 busybox-static mtools dosfstools gdisk binutils  # keel vm run (qemu, OVMF, qemu-img, NoCloud seed) and tests/boot-fixture/build.sh
 )
 

@@ -17,6 +17,7 @@ public static class AgentCli
         root.Subcommands.Add(SchemaCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(CleanCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
 
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try

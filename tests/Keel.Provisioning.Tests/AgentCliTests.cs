@@ -83,4 +83,41 @@ public sealed class AgentCliTests
         Assert.Contains("datasource", err, StringComparison.Ordinal);
         Assert.Equal(1, Run("status", "--root", t.RootPath).Code);
     }
+
+    [Fact]
+    public void Analyze_shows_stage_and_module_times_of_the_recorded_run()
+    {
+        using var t = new TestRoot();
+        Assert.Equal(1, Run("analyze", "--root", t.RootPath).Code);
+
+        t.Seed("#cloud-config\nhostname: a1\nssh_genkeytypes: [rsa]\n");
+        Assert.Equal(0, Run("run", "--root", t.RootPath, "--seed", t.SeedPath).Code);
+        var (code, output, _) = Run("analyze", "--root", t.RootPath, "--json");
+        Assert.Equal(0, code);
+
+        var json = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        var stages = json.GetProperty("stages").EnumerateArray().ToList();
+        Assert.Equal(["datasource", "init", "config", "final"], stages.Select(s => s.GetProperty("name").GetString()!));
+        var recorded = System.Text.Json.JsonDocument.Parse(t["/var/lib/cloud/data/keel-status.json"]).RootElement;
+        Assert.Equal(recorded.GetProperty("modules").GetArrayLength(), stages.Sum(s => s.GetProperty("modules").GetArrayLength()));
+        foreach (var stage in stages)
+        {
+            // A stage's wall time covers its modules.
+            var modules = stage.GetProperty("modules").EnumerateArray().Sum(m => m.GetProperty("duration_ms").GetDouble());
+            Assert.True(stage.GetProperty("duration_ms").GetDouble() >= modules, stage.ToString());
+        }
+
+        // Generating an RSA host key with ssh-keygen is the slowest thing this config does.
+        var init = stages[1].GetProperty("modules").EnumerateArray().ToList();
+        var ssh = init.Single(m => m.GetProperty("name").GetString() == "ssh").GetProperty("duration_ms").GetDouble();
+        Assert.True(ssh > 5, $"ssh took {ssh} ms");
+        Assert.True(init.All(m => m.GetProperty("duration_ms").GetDouble() <= ssh));
+
+        var table = Run("analyze", "--root", t.RootPath).Out.Split('\n');
+        Assert.StartsWith("stage/module", table[0], StringComparison.Ordinal);
+        Assert.StartsWith("init ", table.Single(l => l.StartsWith("init ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var initAt = Array.FindIndex(table, l => l.StartsWith("init ", StringComparison.Ordinal));
+        Assert.StartsWith("  ssh ", table[initAt + 1], StringComparison.Ordinal);
+        Assert.Matches(@"^total\s+\d+\.\d{3}$", table.Single(l => l.StartsWith("total", StringComparison.Ordinal)));
+    }
 }

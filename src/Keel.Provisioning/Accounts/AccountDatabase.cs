@@ -128,6 +128,17 @@ public sealed class AccountDatabase
         });
     }
 
+    /// <summary>passwd --expire: a last-change day of 0 forces a new password at the next login.</summary>
+    public void ExpirePassword(string name) => _shadow.Update(name, f =>
+    {
+        if (f.Length > 2)
+        {
+            f[2] = "0";
+        }
+
+        return f;
+    });
+
     /// <summary>passwd -l: prefixes "!" unless the password is already locked.</summary>
     public void Lock(string name) => _shadow.Update(name, f =>
     {

@@ -29,6 +29,9 @@ public sealed class AgentStatus
     /// <summary>When the last stage finished.</summary>
     public DateTimeOffset? Finished { get; set; }
 
+    /// <summary>Wall time of each stage run this boot ("datasource" is reading and processing the instance's data).</summary>
+    public List<StageTiming> Stages { get; set; } = [];
+
     /// <summary>Module results in run order.</summary>
     public List<ModuleResult> Modules { get; set; } = [];
 
@@ -66,6 +69,19 @@ public sealed class ModuleResult
 
     /// <summary>Why it failed.</summary>
     public string? Error { get; set; }
+}
+
+/// <summary>When a stage started and how long it took.</summary>
+public sealed class StageTiming
+{
+    /// <summary>"datasource", "init", "config" or "final".</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>When it started.</summary>
+    public DateTimeOffset Started { get; set; }
+
+    /// <summary>Wall time in milliseconds.</summary>
+    public double DurationMs { get; set; }
 }
 
 /// <summary>A status message with its source.</summary>

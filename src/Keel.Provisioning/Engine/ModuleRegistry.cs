@@ -14,12 +14,17 @@ public static class ModuleRegistry
         new UpdateHostnameModule(),
         new UpdateEtcHostsModule(),
         new UsersGroupsModule(),
+        new SshModule(),
         new LocaleModule(),
+        new SetPasswordsModule(),
+        new YumReposModule(),
         new TimezoneModule(),
         new RuncmdModule(),
         new WriteFilesModule(deferred: true),
         new ScriptsModule(vendor: true),
         new ScriptsModule(vendor: false),
+        new PhoneHomeModule(),
         new FinalMessageModule(),
+        new PowerStateModule(),
     ];
 }

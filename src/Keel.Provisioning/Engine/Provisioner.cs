@@ -67,6 +67,7 @@ public sealed class Provisioner
     {
         var status = LoadCurrentStatus() ?? new AgentStatus { Started = _options.Now, BootId = _options.BootId };
         status.Status = "running";
+        var datasourceTiming = BeginStage(status, "datasource");
         InstanceData instance;
         try
         {
@@ -80,6 +81,7 @@ public sealed class Provisioner
                 SendReport(reporter, status, "datasource: " + ex.Message, cancellationToken);
             }
 
+            EndStage(datasourceTiming);
             Finish(status);
             return status;
         }
@@ -102,13 +104,16 @@ public sealed class Provisioner
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             status.Errors.Add(new StatusMessage { Source = CloudPaths.CloudDir, Message = ex.Message });
+            EndStage(datasourceTiming);
             Finish(status);
             return status;
         }
 
+        EndStage(datasourceTiming);
         var semaphores = new Semaphores(_root, context.Paths, _options.BootId);
         foreach (var stage in _options.Stages)
         {
+            var timing = BeginStage(status, stage.ToString().ToLowerInvariant());
             foreach (var module in ModuleRegistry.All().Where(m => m.Stage == stage))
             {
                 status.Modules.RemoveAll(m => m.Name == module.Name);
@@ -117,6 +122,7 @@ public sealed class Provisioner
                 WriteStatus(status);
             }
 
+            EndStage(timing);
             if (stage == Stage.Init && reporter is not null)
             {
                 ReportProvisioned(reporter, context, status, cancellationToken);
@@ -126,6 +132,18 @@ public sealed class Provisioner
         Finish(status);
         return status;
     }
+
+    private static (StageTiming Timing, Stopwatch Clock) BeginStage(AgentStatus status, string name)
+    {
+        // A stage run again in the same boot replaces its earlier timing, as its modules replace their results.
+        status.Stages.RemoveAll(s => s.Name == name);
+        var timing = new StageTiming { Name = name, Started = DateTimeOffset.UtcNow };
+        status.Stages.Add(timing);
+        return (timing, Stopwatch.StartNew());
+    }
+
+    private static void EndStage((StageTiming Timing, Stopwatch Clock) stage) =>
+        stage.Timing.DurationMs = Math.Round(stage.Clock.Elapsed.TotalMilliseconds, 3);
 
     private void ReportProvisioned(IReadyReporter reporter, ModuleContext context, AgentStatus status, CancellationToken cancellationToken)
     {

@@ -24,6 +24,12 @@ public sealed record ProvisioningOptions
     /// <summary>Longest a single script or command may run.</summary>
     public TimeSpan ScriptTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Pause between phone_home attempts (cloud-init waits 3 s).</summary>
+    public TimeSpan PhoneHomeRetryDelay { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Longest one phone_home POST may take.</summary>
+    public TimeSpan PhoneHomeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     private static string ReadBootId()
     {
         try

@@ -6,8 +6,11 @@ namespace Keel.Provisioning.Modules;
 /// <summary>cloud-init's ssh_util.setup_user_keys: ~/.ssh (0700) and authorized_keys (0600) owned by the user; existing keys kept, new keys appended once.</summary>
 public static class AuthorizedKeys
 {
-    /// <summary>Adds <paramref name="keys"/> to the user's authorized_keys in the target root.</summary>
-    public static void Add(ModuleContext context, PasswdEntry user, IEnumerable<string> keys)
+    /// <summary>
+    /// Adds <paramref name="keys"/> to the user's authorized_keys in the target root. With <paramref name="options"/>,
+    /// each key is written behind them and an existing line for the same key is replaced, as cloud-init does for root.
+    /// </summary>
+    public static void Add(ModuleContext context, PasswdEntry user, IEnumerable<string> keys, string? options = null)
     {
         var home = ConfigPathCheck.Absolute(user.Home, "user " + user.Name + " home");
         var sshDir = home.TrimEnd('/') + "/.ssh";
@@ -28,9 +31,20 @@ public static class AuthorizedKeys
             }
 
             var blob = KeyBlob(key);
-            if (blob is not null && known.Add(blob))
+            if (blob is null)
             {
-                lines.Add(key);
+                continue;
+            }
+
+            var line = string.IsNullOrEmpty(options) ? key : options + " " + key;
+            if (known.Add(blob))
+            {
+                lines.Add(line);
+            }
+            else if (!string.IsNullOrEmpty(options))
+            {
+                var at = lines.FindIndex(l => KeyBlob(l) == blob);
+                lines[at] = line;
             }
         }
 
