@@ -250,25 +250,9 @@ public static class CompsReader
         /// <summary>Calls <paramref name="onChild"/> positioned on each child element; it must consume that element.</summary>
         public void ForEachChild(Action onChild)
         {
-            var xr = Reader;
-            if (xr.IsEmptyElement)
+            foreach (var _ in MetadataXml.ChildElements(Reader, Name))
             {
-                return;
-            }
-
-            int depth = xr.Depth;
-            while (xr.Read())
-            {
-                if (xr.NodeType == XmlNodeType.EndElement && xr.Depth == depth)
-                {
-                    return;
-                }
-
-                if (xr.NodeType == XmlNodeType.Element)
-                {
-                    MetadataXml.CheckDepth(xr, Name);
-                    onChild();
-                }
+                onChild();
             }
         }
 

@@ -167,24 +167,9 @@ public static class UpdateInfoReader
 
     private static void ForEachChild(XmlReader xr, string name, ChildAction onChild)
     {
-        if (xr.IsEmptyElement)
+        foreach (var _ in MetadataXml.ChildElements(xr, name))
         {
-            return;
-        }
-
-        int depth = xr.Depth;
-        while (xr.Read())
-        {
-            if (xr.NodeType == XmlNodeType.EndElement && xr.Depth == depth)
-            {
-                return;
-            }
-
-            if (xr.NodeType == XmlNodeType.Element)
-            {
-                MetadataXml.CheckDepth(xr, name);
-                onChild();
-            }
+            onChild();
         }
     }
 
