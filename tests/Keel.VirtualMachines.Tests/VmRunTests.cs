@@ -48,7 +48,6 @@ public sealed class VmRunTests : IClassFixture<BootFixture>
 
         Assert.Equal(VmRunOutcome.TimedOut, result.Outcome);
         Assert.Null(result.QemuExitCode);
-        Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20));
         AssertNothingLeft(scratch.Path);
     }
 
