@@ -13,6 +13,8 @@ packages=(
   python3-yaml                 # tests/fixture-distro/verify.sh compares presets with comps
   openssh-client passwd        # keel-agent's ssh module runs ssh-keygen; tests read expiry with chage
   qemu-system-x86 qemu-utils ovmf systemd-boot-efi linux-image-amd64 busybox-static mtools dosfstools gdisk binutils  # keel vm run (qemu, OVMF, qemu-img, NoCloud seed) and tests/boot-fixture/build.sh
+  e2fsprogs xfsprogs util-linux  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap
+  coreutils systemd time       # stat(1) in the device checks; systemctl --root for services; /usr/bin/time in bench/
 )
 
 missing=()

@@ -158,7 +158,12 @@ public sealed class PackageInstallStep
         var result = Keel.Solver.Solver.Solve(pool, jobs, new SolverOptions());
         if (!result.Succeeded)
         {
-            throw new InvalidDataException($"{loaded.Source}: packages.resolve: {string.Join("; ", result.Problems.Select(p => p.Message))}");
+            // A name that matches nothing is most often a typo: offer the closest package name of the repositories.
+            var names = repos.SelectMany(r => r.Packages).Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
+            var hints = request.Install
+                .Where(spec => !spec.StartsWith('@') && result.Problems.Any(p => p.Message.Contains($"no package matches '{spec}'", StringComparison.Ordinal)))
+                .Select(spec => Suggestions.Closest(spec, names) is { } close ? $" (did you mean '{close}' for '{spec}'?)" : "");
+            throw new InvalidDataException($"{loaded.Source}: packages.resolve: {string.Join("; ", result.Problems.Select(p => p.Message))}{string.Concat(hints)}");
         }
 
         return [.. result.Transaction!.Install.OrderBy(p => p.Nevra, StringComparer.Ordinal)];

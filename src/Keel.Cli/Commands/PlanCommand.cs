@@ -36,19 +36,12 @@ internal static class PlanCommand
             var stdout = parse.InvocationConfiguration.Output;
             var path = parse.GetValue(file)!;
             var catalog = PresetCatalog.CreateDefault(parse.GetValue(presets));
-            var result = ConfigValidator.LoadAndValidate(path, catalog);
-            if (result.HasErrors || result.Config is null)
+            var loaded = ConfigCommandSupport.LoadValid(path, catalog, parse.InvocationConfiguration.Error, out var exit);
+            if (loaded is null)
             {
-                foreach (var d in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
-                {
-                    parse.InvocationConfiguration.Error.WriteLine(d.Format(path));
-                }
-
-                parse.InvocationConfiguration.Error.WriteLine($"keel: {path} is invalid; run 'keel config validate {path}'");
-                return result.Unsupported ? ExitCodes.InvalidUsage : ExitCodes.Failed;
+                return exit;
             }
 
-            var loaded = result.Config;
             var target = parse.GetValue(device) is { } dev
                 ? new PlanTarget(PlanTargetKind.Device, dev, ReadDeviceSize(dev), null)
                 : ImageTarget(parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".raw", loaded);

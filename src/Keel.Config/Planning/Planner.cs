@@ -11,14 +11,20 @@ public static class Planner
     /// <summary>Suffix of the temporary image; it is renamed to the output only when complete.</summary>
     public const string PartialSuffix = ".partial";
 
-    /// <summary>Every step id, in order; ids are stable (they are progress phase ids), steps that do not apply are left out.</summary>
+    /// <summary>
+    /// Every step id, in the order the engine runs them; ids are stable (they are progress phase ids), steps that do not
+    /// apply are left out. The tree is built in a staging directory first and the filesystems are made from it last
+    /// (mkfs -d, mtools), so nothing is ever mounted.
+    /// </summary>
     public static readonly IReadOnlyList<string> StepIds =
     [
-        "storage.check", "storage.partition", "storage.encrypt", "storage.format", "storage.mount",
+        "storage.check",
         "packages.resolve", "packages.download", "packages.install",
         "system.hostname", "system.locale", "system.keyboard", "system.timezone", "system.users", "system.ssh",
         "system.selinux", "system.services", "system.files", "system.repositories", "system.fstab", "system.machine-id",
-        "boot.install", "finalize.unmount", "output.convert",
+        "boot.install",
+        "storage.partition", "storage.encrypt", "storage.format",
+        "finalize.cleanup", "output.convert",
     ];
 
     /// <summary>Builds the plan; throws InvalidDataException when the layout does not fit the target.</summary>
@@ -51,26 +57,6 @@ public static class Planner
             Step("storage.check", "Check the device",
                 [$"{target.Path} ({size}) must not be mounted, in use, hold the running system or the install medium, or be smaller than the layout"]);
         }
-
-        Step("storage.partition", "Partition (GPT)",
-            placed.Select(p => $"partition {p.Number} '{p.Label}' ({p.Role}, {p.Filesystem}{(p.MountPoint is null ? "" : " at " + p.MountPoint)}): {ByteSize.Format(p.SizeBytes)} from {ByteSize.Format(p.StartBytes)}{(p.Grows ? ", grows" : "")}"),
-            [
-                new DestructiveOperation(DestructiveKind.WipeDevice, work,
-                    image ? $"write a new GPT to {work}" : $"erase the partition table and signatures of {target.Path}: every partition and all data on it are lost", target.SizeBytes),
-                .. placed.Select(p => new DestructiveOperation(DestructiveKind.CreatePartition, p.Device, $"create partition {p.Number} '{p.Label}' type {p.TypeGuid}", p.SizeBytes)),
-            ]);
-        if (config.Storage.Encryption is { } enc)
-        {
-            var root = placed.First(p => p.Encrypted);
-            Step("storage.encrypt", "Encrypt the root partition (LUKS2)",
-                [enc.KeyFile is not null ? $"key from {loaded.Resolve(enc.KeyFile)}" : "key from the config's passphrase", image ? "the volume key is generated on first boot, inside the machine" : "the volume key is generated now"],
-                [new DestructiveOperation(DestructiveKind.Encrypt, root.Device, $"format {root.Device} as LUKS2: its contents are erased", root.SizeBytes)]);
-        }
-
-        Step("storage.format", "Make filesystems",
-            placed.Select(p => $"{(p.Filesystem == "swap" ? "mkswap" : "mkfs." + p.Filesystem)} on partition {p.Number} (label '{p.Label}'{(p.Encrypted ? ", inside LUKS2" : "")})"),
-            placed.Select(p => new DestructiveOperation(DestructiveKind.Format, p.Device, $"make {p.Filesystem} on {p.Device}: its contents are erased", p.SizeBytes)));
-        Step("storage.mount", "Mount the target tree", placed.Where(p => p.MountPoint is not null).OrderBy(p => p.MountPoint!.Length).Select(p => $"mount partition {p.Number} at {p.MountPoint}"));
 
         Step("packages.resolve", "Resolve packages",
         [
@@ -115,7 +101,26 @@ public static class Planner
             $"removable-media fallback EFI/BOOT/{efi}",
             $"kernel command line: {cmdline}",
         ]);
-        Step("finalize.unmount", "Unmount and release", ["unmount every filesystem, close LUKS, detach loop devices (also on failure)"]);
+        Step("storage.partition", "Partition (GPT)",
+            placed.Select(p => $"partition {p.Number} '{p.Label}' ({p.Role}, {p.Filesystem}{(p.MountPoint is null ? "" : " at " + p.MountPoint)}): {ByteSize.Format(p.SizeBytes)} from {ByteSize.Format(p.StartBytes)}{(p.Grows ? ", grows" : "")}"),
+            [
+                new DestructiveOperation(DestructiveKind.WipeDevice, work,
+                    image ? $"write a new GPT to {work}" : $"erase the partition table and signatures of {target.Path}: every partition and all data on it are lost", target.SizeBytes),
+                .. placed.Select(p => new DestructiveOperation(DestructiveKind.CreatePartition, p.Device, $"create partition {p.Number} '{p.Label}' type {p.TypeGuid}", p.SizeBytes)),
+            ]);
+        if (config.Storage.Encryption is { } enc)
+        {
+            var root = placed.First(p => p.Encrypted);
+            Step("storage.encrypt", "Encrypt the root partition (LUKS2)",
+                [enc.KeyFile is not null ? $"key from {loaded.Resolve(enc.KeyFile)}" : "key from the config's passphrase", image ? "the volume key is generated on first boot, inside the machine" : "the volume key is generated now"],
+                [new DestructiveOperation(DestructiveKind.Encrypt, root.Device, $"format {root.Device} as LUKS2: its contents are erased", root.SizeBytes)]);
+        }
+
+        Step("storage.format", "Make filesystems",
+            placed.Select(p => $"{(p.Filesystem == "swap" ? "mkswap" : "mkfs." + p.Filesystem)} on partition {p.Number} (label '{p.Label}'{(p.Encrypted ? ", inside LUKS2" : "")}){(p.MountPoint is null ? "" : ", filled with the tree of " + p.MountPoint)}"),
+            placed.Select(p => new DestructiveOperation(DestructiveKind.Format, p.Device, $"make {p.Filesystem} on {p.Device}: its contents are erased", p.SizeBytes)));
+
+        Step("finalize.cleanup", "Release and clean up", ["remove the staging tree; end every process the engine started (also on failure)"]);
         if (image)
         {
             var format = ConfigNames.EnumValue(target.Format ?? ImageFormat.Raw);

@@ -1,0 +1,112 @@
+using Keel.Config.Model;
+using Keel.Provisioning.Accounts;
+using Keel.Provisioning.Root;
+
+namespace Keel.Install.Settings;
+
+/// <summary>
+/// Creates the config's groups and users in the target's account files (as groupadd/useradd --root would), locks root
+/// unless the config gives it a password, and gives sudo through wheel.
+/// </summary>
+public static class AccountSettings
+{
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Applies the accounts; <paramref name="now"/> is the shadow "last change" day (SOURCE_DATE_EPOCH for reproducible images).</summary>
+    public static void Apply(TargetRoot root, MachineConfig config, DateTimeOffset now)
+    {
+        var db = AccountDatabase.Load(root, now);
+        foreach (var g in config.Groups)
+        {
+            db.AddGroup(g.Name, g.Gid);
+        }
+
+        var created = new List<(UserConfig Config, PasswdEntry Entry)>();
+        foreach (var u in config.Users)
+        {
+            var entry = u.Name == "root"
+                ? db.FindUser("root") ?? throw new InvalidDataException("system.users: the target has no root account in /etc/passwd; is the setup package installed?")
+                : db.AddUser(new NewUser(u.Name) { Uid = u.Uid, Shell = u.Shell, PasswordHash = u.PasswordHash });
+            if (u.Name == "root" && u.PasswordHash is not null)
+            {
+                db.SetPasswordHash("root", u.PasswordHash);
+            }
+
+            if (u.Locked)
+            {
+                db.Lock(u.Name);
+            }
+
+            foreach (var group in u.Sudo ? u.Groups.Append("wheel").Distinct(StringComparer.Ordinal) : u.Groups)
+            {
+                if (db.FindGroup(group) is null)
+                {
+                    // wheel comes with the distribution's setup package; create it as a system group when it does not.
+                    db.AddGroup(group, system: group == "wheel");
+                }
+
+                db.AddMember(group, u.Name);
+            }
+
+            created.Add((u, entry));
+        }
+
+        if (!config.Users.Any(u => u.Name == "root" && u.PasswordHash is not null))
+        {
+            db.Lock("root");
+        }
+
+        db.Save();
+
+        foreach (var (u, entry) in created)
+        {
+            if (u.Name != "root")
+            {
+                MakeHome(root, entry, db.HomeMode);
+            }
+
+            if (u.SshAuthorizedKeys.Count > 0)
+            {
+                WriteAuthorizedKeys(root, entry, u.SshAuthorizedKeys);
+            }
+        }
+
+        WriteSudoers(root, config);
+    }
+
+    private static void MakeHome(TargetRoot root, PasswdEntry user, UnixFileMode mode)
+    {
+        var home = TargetRoot.CheckConfigPath(user.Home, $"user {user.Name} home");
+        if (!root.Exists(home))
+        {
+            root.CreateDirectory(home, mode);
+            root.ChmodResolved(home, mode);
+            root.ChownResolved(home, user.Uid, user.Gid);
+        }
+    }
+
+    private static void WriteAuthorizedKeys(TargetRoot root, PasswdEntry user, IEnumerable<string> keys)
+    {
+        var ssh = user.Home.TrimEnd('/') + "/.ssh";
+        root.CreateDirectory(ssh, Private);
+        root.ChmodResolved(ssh, Private);
+        root.ChownResolved(ssh, user.Uid, user.Gid);
+        var text = string.Concat(keys.Select(k => k.Trim() + "\n"));
+        root.WriteText(ssh + "/authorized_keys", text, UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
+    }
+
+    // wheel may use sudo with its password. A sudo user without a usable password could never type one, so that user
+    // gets NOPASSWD, as cloud-init's default user does.
+    private static void WriteSudoers(TargetRoot root, MachineConfig config)
+    {
+        var sudoers = config.Users.Where(u => u.Sudo).ToList();
+        if (sudoers.Count == 0)
+        {
+            return;
+        }
+
+        var lines = new List<string> { "# Written by keel: members of wheel may use sudo.", "%wheel ALL=(ALL) ALL" };
+        lines.AddRange(sudoers.Where(u => u.PasswordHash is null || u.Locked).Select(u => $"{u.Name} ALL=(ALL) NOPASSWD:ALL"));
+        root.WriteText("/etc/sudoers.d/90-keel", string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.GroupRead, 0, 0);
+    }
+}

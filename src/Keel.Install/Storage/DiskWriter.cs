@@ -1,0 +1,22 @@
+using Keel.DiskImages;
+
+namespace Keel.Install.Storage;
+
+/// <summary>Writes a laid-out disk: GPT, then every filesystem filled from its tree, on an image file or a whole block device alike.</summary>
+public static class DiskWriter
+{
+    /// <summary>Partitions <paramref name="target"/> and makes the filesystems at their offsets (no partition device nodes needed).</summary>
+    public static async Task WriteAsync(string target, long diskBytes, DiskLayout layout, IReadOnlyDictionary<string, string> trees,
+        IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
+    {
+        await GptWriter.WriteAsync(target, diskBytes, layout.DiskGuid, layout.Partitions.Select(p => p.Gpt).ToList(), cancellationToken).ConfigureAwait(false);
+        progress?.Report(new EngineEvent("storage.partition", $"GPT with {layout.Partitions.Count} partitions on {target}", 1, 1));
+        int made = 0;
+        foreach (var p in layout.Partitions)
+        {
+            var filesystem = p.Filesystem with { SourceDirectory = p.Planned.MountPoint is { } mp ? trees[mp] : null };
+            await FilesystemWriter.CreateAsync(target, filesystem, null, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new EngineEvent("storage.format", $"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", ++made, layout.Partitions.Count));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Keel.Cli;
+using Keel.Config.Planning;
+using Keel.Tests;
+using Xunit.Abstractions;
+
+namespace Keel.EndToEnd.Tests;
+
+/// <summary>The README's main job through the real command line: `keel build` with JSON progress, then `keel vm run --expect` on the banner.</summary>
+public sealed class CliBuildAndBootTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _work = EndToEnd.Scratch("cli");
+
+    public void Dispose() => EndToEnd.DeleteQuietly(_work);
+
+    [Fact]
+    public async Task Build_reports_every_phase_in_order_and_the_image_boots_to_the_banner()
+    {
+        var image = Path.Combine(_work, "host.qcow2");
+        var config = Path.Combine(TestPaths.RepoRoot, "examples", "fixture", "container-host.yaml");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await KeelCli.RunAsync(["build", config, "--repo", TestPaths.FixtureRepo, "-o", image, "--progress", "json"], stdout, stderr);
+        Assert.True(exit == 0, stderr.ToString());
+
+        // Every line is JSON with a known phase; phases never go backwards; the last line is "done".
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var phases = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("phase").GetString()!).ToList();
+        Assert.Equal("done", phases[^1]);
+        var order = phases.SkipLast(1).Select(p => Planner.StepIds.ToList().IndexOf(p)).ToList();
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.Order(), order);
+        foreach (var required in new[] { "storage.check", "packages.resolve", "packages.download", "packages.install", "system.users", "boot.install", "storage.partition", "storage.format", "output.convert" })
+        {
+            Assert.Contains(required, phases);
+        }
+
+        // Only the image is left: no partial image, no work area.
+        Assert.Equal(["host.qcow2"], Directory.EnumerateFileSystemEntries(_work).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var console = new StringWriter();
+        var vmExit = await KeelCli.RunAsync(["vm", "run", image, "--expect", BootedImageTests.Banner, "--timeout", "300", "--memory", "768"], console, stderr);
+        output.WriteLine(console.ToString());
+        Assert.True(vmExit == 0, $"vm run exit {vmExit}: {stderr}{EndToEnd.Tail(console.ToString())}");
+        Assert.Contains(BootedImageTests.Banner, console.ToString(), StringComparison.Ordinal);
+    }
+}
