@@ -54,13 +54,17 @@ dest=$(realpath -m -- "$dest")
 [[ $dest != / ]] || die "DEST must not be /"
 readonly DEST=$dest JOBS=$jobs
 readonly HOST_ROOT=${KEEL_FIXTURE_HOST_ROOT:-/}
+# Packages of this architecture carry host binaries (bootable); the others keep stand-ins.
+HOST_ARCH=$(uname -m)
+readonly HOST_ARCH
 
 # --- tools -----------------------------------------------------------------------------
 check_tools() {
     local missing=() debs=() pair tool deb
     for pair in rpm:rpm rpmbuild:rpm rpmsign:rpm createrepo_c:createrepo-c modifyrepo_c:createrepo-c \
                 gpg:gpg gpgconf:gpgconf gpg-agent:gpg-agent flock:util-linux realpath:coreutils \
-                sha256sum:coreutils xargs:findutils find:findutils awk:mawk; do
+                sha256sum:coreutils xargs:findutils find:findutils awk:mawk \
+                objdump:binutils depmod:kmod; do
         tool=${pair%%:*} deb=${pair#*:}
         if ! command -v "$tool" >/dev/null 2>&1; then
             missing+=("$tool")
@@ -116,6 +120,16 @@ compute_stamp() {
             [[ -e $path ]] || die "${list#"$FIXTURE_DIR"/}: host file $path does not exist ($(awk -v s="$src" '$1==s && $3 && $3!="-" {print "install the Debian package " $3; f=1} END {if (!f) print "no package named"}' "$list"))"
             echo "host $src $(sha256sum < "$path" | cut -d' ' -f1)"
         done < <(host_list_paths)
+        # The kernel, its modules and the library closure of the host binaries (x86_64).
+        echo "host-arch $HOST_ARCH"
+        if [[ " ${ARCHES[*]} " == *" $HOST_ARCH "* ]]; then
+            local inputs
+            inputs=$("$FIXTURE_DIR/lib/host-inputs.sh" all "$HOST_ROOT" "$FIXTURE_DIR/host") || die "cannot list the host inputs (see above)"
+            while IFS= read -r path; do
+                [[ -L ${HOST_ROOT%/}$path ]] && { echo "host $path -> $(readlink "${HOST_ROOT%/}$path")"; continue; }
+                echo "host $path $(sha256sum < "${HOST_ROOT%/}$path" | cut -d' ' -f1)"
+            done <<< "$inputs"
+        fi
     } | sha256sum | cut -d' ' -f1
 }
 
@@ -234,6 +248,7 @@ build_batch() {
             --define "fx_lib $FIXTURE_DIR/lib" \
             --define "fx_hostlists $FIXTURE_DIR/host" \
             --define "fx_host_root $HOST_ROOT" \
+            --define "fx_host_arch $HOST_ARCH" \
             -bb "$@" > "$log" 2>&1; then
         {
             echo "build.sh: error: rpmbuild --target $target failed for one of: ${*##*/}"
@@ -247,7 +262,7 @@ export -f build_batch
 for arch in "${ARCHES[@]}"; do
     mkdir -p "$WORK/top-$arch"/{BUILD,BUILDROOT,SOURCES,SPECS,SRPMS} "$WORK/top-$arch/RPMS"/{noarch,"$arch"}
 done
-export WORK MACRO_PATH FIXTURE_DIR HOST_ROOT
+export WORK MACRO_PATH FIXTURE_DIR HOST_ROOT HOST_ARCH
 log "building $(sort -u "$WORK"/specs-* | wc -l) specs for ${ARCHES[*]} ($JOBS parallel)"
 xargs -P "$JOBS" -L 1 bash -c 'build_batch "$@"' _ < "$WORK/jobs" \
     || die "rpmbuild failed (see above)"

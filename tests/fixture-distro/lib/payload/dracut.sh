@@ -1,0 +1,97 @@
+#!/bin/sh
+# /usr/bin/dracut of the Keel fixture distribution: a small initramfs generator with dracut's
+# command line for the calls Keel's image engine makes, run inside the target root:
+#
+#   dracut [--no-hostonly] [--reproducible] [--force|-f] [-q|-v] [--kver KVER] OUTPUT [KVER]
+#
+# It writes a gzip-compressed newc cpio holding busybox, the boot modules of KVER (resolved
+# through /lib/modules/KVER/modules.dep) and /usr/lib/dracut/fixture-init as /init. The output
+# is reproducible: sorted file list, mtimes from SOURCE_DATE_EPOCH (or 0), owner root,
+# renumbered inodes, no device numbers.
+set -eu
+export PATH=/usr/sbin:/usr/bin LC_ALL=C
+bb=/usr/bin/busybox
+me=dracut
+die() { echo "$me: $*" >&2; exit 1; }
+
+# Boot modules; missing ones are skipped (a kernel may build them in).
+MODULES="virtio_pci virtio_blk virtio_scsi sd_mod virtio_console crc32c_generic crct10dif_generic ext4 xfs fat vfat nls_cp437 nls_ascii nls_utf8 dm_mod dm_crypt"
+INIT=/usr/lib/dracut/fixture-init
+
+force=0 kver= output=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --no-hostonly|-N|--reproducible|-q|--quiet|-v|--verbose|--no-hostonly-cmdline) ;;
+        -f|--force) force=1 ;;
+        --kver) [ $# -ge 2 ] || die "--kver needs a kernel version"; kver=$2; shift ;;
+        --kver=*) kver=${1#--kver=} ;;
+        --) shift; break ;;
+        -*) die "unsupported option '$1' (the Keel fixture's dracut knows --no-hostonly, --reproducible, --force, --kver, -q, -v)" ;;
+        *)
+            if [ -z "$output" ]; then output=$1
+            elif [ -z "$kver" ]; then kver=$1
+            else die "unexpected argument '$1' (usage: dracut [options] OUTPUT [KVER])"
+            fi
+            ;;
+    esac
+    shift
+done
+while [ $# -gt 0 ]; do
+    if [ -z "$output" ]; then output=$1; elif [ -z "$kver" ]; then kver=$1; else die "unexpected argument '$1'"; fi
+    shift
+done
+[ -n "$output" ] || die "no output file given (usage: dracut [options] OUTPUT [KVER])"
+if [ -z "$kver" ]; then
+    n=$(ls -1d /lib/modules/*/ 2>/dev/null | $bb wc -l)
+    [ "$n" = 1 ] || die "no kernel version given and /lib/modules has $n kernels; pass --kver KVER"
+    kver=$(ls -1d /lib/modules/*/); kver=${kver%/}; kver=${kver##*/}
+fi
+moddir=/lib/modules/$kver
+[ -f "$moddir/modules.dep" ] || die "kernel $kver: $moddir/modules.dep not found (is kernel-modules $kver installed?)"
+[ -x $bb ] || die "$bb not found (install busybox)"
+[ -f "$INIT" ] || die "$INIT not found (reinstall dracut)"
+if [ -e "$output" ] && [ "$force" = 0 ]; then
+    die "will not override existing initramfs ($output) without --force"
+fi
+case $output in /*) ;; *) output=$(pwd)/$output ;; esac
+[ -d "${output%/*}" ] || die "output directory ${output%/*} does not exist"
+
+work=$($bb mktemp -d /tmp/dracut.XXXXXX)
+trap '$bb rm -rf "$work"' EXIT
+root=$work/root
+$bb mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/run" "$root/tmp" "$root/sysroot" "$root/etc" "$root/lib/modules/$kver"
+$bb cp $bb "$root/bin/busybox"
+$bb ln -s busybox "$root/bin/sh"
+$bb cp "$INIT" "$root/init"
+$bb chmod 0755 "$root/init" "$root/bin/busybox"
+echo "$kver" > "$root/etc/kver"
+
+# Dependencies first; each module once. A modules.dep line names all of a module's
+# dependencies, the ones it needs directly first, so they load in reverse order.
+: > "$work/order"
+add_module() {
+    line=$($bb grep -E "(^|/)$1\.ko:" "$moddir/modules.dep" | $bb head -n 1) || true
+    if [ -z "$line" ]; then
+        alt=$(echo "$1" | $bb tr _ -)
+        [ "$alt" = "$1" ] || line=$($bb grep -E "(^|/)$alt\.ko:" "$moddir/modules.dep" | $bb head -n 1) || true
+    fi
+    [ -n "$line" ] || return 0
+    for path in $(echo "${line#*:}" | $bb tr ' ' '\n' | $bb sed '/^$/d' | $bb tac) "${line%%:*}"; do
+        $bb grep -qxF "$path" "$work/order" || echo "$path" >> "$work/order"
+    done
+}
+for m in $MODULES; do add_module "$m"; done
+while read -r path; do
+    case $path in *.ko) ;; *) die "module $path is compressed; the fixture initramfs loads only .ko files" ;; esac
+    $bb mkdir -p "$root/lib/modules/$kver/${path%/*}"
+    $bb cp "$moddir/$path" "$root/lib/modules/$kver/$path"
+done < "$work/order"
+$bb cp "$work/order" "$root/lib/modules/$kver/load-order"
+$bb cp "$moddir/modules.dep" "$root/lib/modules/$kver/modules.dep"
+
+epoch=${SOURCE_DATE_EPOCH:-0}
+(cd "$root" && $bb find . -exec $bb touch -h -d "@$epoch" {} +)
+(cd "$root" && $bb find . -mindepth 1 | $bb sed 's|^\./||' | LC_ALL=C $bb sort \
+    | $bb cpio -o -H newc -R 0:0 --ignore-devno --renumber-inodes 2>/dev/null) | $bb gzip -9 > "$output.tmp.$$" \
+    || { $bb rm -f "$output.tmp.$$"; die "writing $output failed"; }
+$bb mv -f "$output.tmp.$$" "$output"
