@@ -11,7 +11,7 @@ packages=(
   zstd xz-utils bzip2 gzip     # metadata and payload compressions
   libxml2-utils                # xmllint, used by tests to cross-check XML readers
   python3-yaml                 # tests/fixture-distro/verify.sh compares presets with comps
-  openssh-client passwd        # keel-agent's ssh module runs ssh-keygen; tests read expiry with chage
+  openssh-client openssh-server kmod passwd  # fixture-distro packages the host sshd and depmod; keel-agent's ssh module runs ssh-keygen; tests read expiry with chage
   qemu-system-x86 qemu-utils ovmf systemd-boot-efi linux-image-amd64 busybox-static mtools dosfstools gdisk binutils  # keel vm run (qemu, OVMF, qemu-img, NoCloud seed) and tests/boot-fixture/build.sh
   e2fsprogs xfsprogs util-linux  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap
   coreutils systemd time       # stat(1) in the device checks; systemctl --root for services; /usr/bin/time in bench/

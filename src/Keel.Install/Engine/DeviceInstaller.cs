@@ -28,7 +28,7 @@ public sealed record DeviceInstallResult(string Device, long SizeBytes, IReadOnl
 /// <summary>
 /// `keel install`: the same engine as `keel build`, onto a disk. The tree is staged first (in a work area under the
 /// temporary directory), so the disk is only touched once everything it will hold is ready; then GPT and filesystems are
-/// written to the whole device at the partitions' offsets and the kernel is told to re-read the partition table.
+/// written: the partition table to the device, each filesystem to its partition device.
 /// </summary>
 public sealed class DeviceInstaller(DeviceInstallOptions options)
 {
@@ -54,10 +54,13 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
 
         // Checked again: the disk may have been mounted while the packages were downloading.
         guard.Check(options.Device);
-        await DiskWriter.WriteAsync(options.Device, device.SizeBytes, layout, tree.Trees, progress, cancellationToken).ConfigureAwait(false);
-        await Processes.ToolRunner.RunAsync("storage.format", "blockdev", ["--flushbufs", "--rereadpt", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+        await DiskWriter.WriteAsync(options.Device, device.SizeBytes, layout, tree.Trees, device: true, progress, cancellationToken).ConfigureAwait(false);
+        // Flush what mkfs wrote through the partition devices; partx (not BLKRRPART) keeps the kernel's view of the new
+        // partitions, also on kernels that cannot parse GPT themselves.
+        await Processes.ToolRunner.RunAsync("storage.format", "blockdev", ["--flushbufs", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+        await Processes.ToolRunner.RunAsync("storage.format", "partx", ["--update", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
         work.Dispose();
-        progress?.Report(new EngineEvent("finalize.cleanup", "staging tree removed; partition table re-read", 1, 1));
+        progress?.Report(new EngineEvent("finalize.cleanup", "staging tree removed; partitions flushed", 1, 1));
         return new DeviceInstallResult(options.Device, device.SizeBytes, tree.Packages, tree.KernelCommandLine);
     }
 }

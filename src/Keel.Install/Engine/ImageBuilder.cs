@@ -45,7 +45,7 @@ public sealed class ImageBuilder
         {
             var tree = await MachineTreeBuilder.BuildAsync(loaded, request, layout, image: true, work, _options.Cache, _options.SourceDateEpoch, progress, cancellationToken).ConfigureAwait(false);
             File.Delete(partial);
-            await DiskWriter.WriteAsync(partial, size, layout, tree.Trees, progress, cancellationToken).ConfigureAwait(false);
+            await DiskWriter.WriteAsync(partial, size, layout, tree.Trees, device: false, progress, cancellationToken).ConfigureAwait(false);
             work.Dispose();
             progress?.Report(new EngineEvent("finalize.cleanup", "staging tree removed", 1, 1));
 

@@ -1,3 +1,4 @@
+using Keel.Config.Planning;
 using Keel.DiskImages;
 
 namespace Keel.Install.Storage;
@@ -5,9 +6,12 @@ namespace Keel.Install.Storage;
 /// <summary>Writes a laid-out disk: GPT, then every filesystem filled from its tree, on an image file or a whole block device alike.</summary>
 public static class DiskWriter
 {
-    /// <summary>Partitions <paramref name="target"/> and makes the filesystems at their offsets (no partition device nodes needed).</summary>
+    /// <summary>
+    /// Partitions <paramref name="target"/> and makes the filesystems: at their offsets of an image file, or on the
+    /// partition devices of a disk (mkfs tools refuse a whole disk that has partitions, rightly).
+    /// </summary>
     public static async Task WriteAsync(string target, long diskBytes, DiskLayout layout, IReadOnlyDictionary<string, string> trees,
-        IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
+        bool device, IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
     {
         await GptWriter.WriteAsync(target, diskBytes, layout.DiskGuid, layout.Partitions.Select(p => p.Gpt).ToList(), cancellationToken).ConfigureAwait(false);
         progress?.Report(new EngineEvent("storage.partition", $"GPT with {layout.Partitions.Count} partitions on {target}", 1, 1));
@@ -15,7 +19,14 @@ public static class DiskWriter
         foreach (var p in layout.Partitions)
         {
             var filesystem = p.Filesystem with { SourceDirectory = p.Planned.MountPoint is { } mp ? trees[mp] : null };
-            await FilesystemWriter.CreateAsync(target, filesystem, null, cancellationToken).ConfigureAwait(false);
+            var where = target;
+            if (device)
+            {
+                where = LayoutCalculator.PartitionDevice(target, p.Planned.Number);
+                filesystem = filesystem with { OffsetBytes = 0 };
+            }
+
+            await FilesystemWriter.CreateAsync(where, filesystem, null, cancellationToken).ConfigureAwait(false);
             progress?.Report(new EngineEvent("storage.format", $"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", ++made, layout.Partitions.Count));
         }
     }
