@@ -19,6 +19,9 @@ public sealed record PackageInstallOptions
 
     /// <summary>The rpm executable (found on PATH when not a path).</summary>
     public string RpmExecutable { get; init; } = "rpm";
+
+    /// <summary>Install time recorded in the rpmdb (SOURCE_DATE_EPOCH); null: now.</summary>
+    public long? SourceDateEpoch { get; init; }
 }
 
 /// <summary>What the package step installed.</summary>
@@ -81,7 +84,7 @@ public sealed class PackageInstallStep
 
         progress?.Report(new EngineEvent("packages.download", $"downloaded and verified {files.Count} packages", files.Count, packages.Count));
 
-        var rpm = new RpmRunner(target, _options.RpmExecutable);
+        var rpm = new RpmRunner(target, _options.RpmExecutable, _options.SourceDateEpoch);
         foreach (var key in KeyFiles(repos))
         {
             await rpm.RunAsync("packages.install", ["--import", key], cancellationToken).ConfigureAwait(false);
@@ -100,6 +103,7 @@ public sealed class PackageInstallStep
         progress?.Report(new EngineEvent("packages.install", $"installing {files.Count} packages with rpm", 0, files.Count));
         await rpm.RunAsync("packages.install", args, cancellationToken).ConfigureAwait(false);
         Directory.Delete(staging, recursive: true);
+        RemoveIdleSqliteFiles(Path.Combine(target, RpmRunner.DbPath.TrimStart('/')));
 
         // var/cache belongs to the installed filesystem package; only Keel's own folder is removed, and only when empty.
         var keelCache = Path.GetDirectoryName(staging)!;
@@ -167,6 +171,18 @@ public sealed class PackageInstallStep
         }
 
         return [.. result.Transaction!.Install.OrderBy(p => p.Nevra, StringComparer.Ordinal)];
+    }
+
+    // rpm leaves SQLite's WAL index (-shm, random bytes) and an empty WAL beside the database. With the WAL empty every
+    // change is in rpmdb.sqlite already, so both go: the image stays reproducible and the machine starts clean.
+    private static void RemoveIdleSqliteFiles(string dbDirectory)
+    {
+        var wal = Path.Combine(dbDirectory, "rpmdb.sqlite-wal");
+        if (File.Exists(wal) && new FileInfo(wal).Length == 0)
+        {
+            File.Delete(wal);
+            File.Delete(Path.Combine(dbDirectory, "rpmdb.sqlite-shm"));
+        }
     }
 
     // The downloader joins one message per failed package; the first says what went wrong, the count says how widely.

@@ -11,12 +11,18 @@ public sealed class RpmRunner
 
     private readonly string _root;
     private readonly string _executable;
+    private readonly long? _sourceDateEpoch;
 
-    /// <summary>A runner for <paramref name="root"/> (absolute) using <paramref name="executable"/> from PATH.</summary>
-    public RpmRunner(string root, string executable = "rpm")
+    /// <summary>
+    /// A runner for <paramref name="root"/> (absolute) using <paramref name="executable"/> from PATH. With
+    /// <paramref name="sourceDateEpoch"/> rpm records that time as the install time (it reads SOURCE_DATE_EPOCH), so the
+    /// rpmdb of a reproducible build does not carry the clock.
+    /// </summary>
+    public RpmRunner(string root, string executable = "rpm", long? sourceDateEpoch = null)
     {
         _root = root;
         _executable = executable;
+        _sourceDateEpoch = sourceDateEpoch;
     }
 
     /// <summary>
@@ -31,6 +37,11 @@ public sealed class RpmRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_sourceDateEpoch is { } epoch)
+        {
+            psi.Environment["SOURCE_DATE_EPOCH"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         psi.ArgumentList.Add("--root");
         psi.ArgumentList.Add(_root);
         psi.ArgumentList.Add("--dbpath");

@@ -28,7 +28,7 @@ public static class MachineTreeBuilder
         var now = sourceDateEpoch is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : DateTimeOffset.UtcNow;
 
         var rootPath = Path.Combine(work.Path, "root");
-        var installed = await new PackageInstallStep(new PackageInstallOptions { Cache = cache })
+        var installed = await new PackageInstallStep(new PackageInstallOptions { Cache = cache, SourceDateEpoch = sourceDateEpoch })
             .RunAsync(loaded, request, rootPath, progress, cancellationToken).ConfigureAwait(false);
         var root = new TargetRoot(rootPath);
 
