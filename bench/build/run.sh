@@ -32,9 +32,10 @@ keel_build() {
 dnf_install() {
   rm -rf "$work/dnfroot" "$work/dnfcache"
   mkdir -p "$work/dnfroot"
-  rpm --root "$work/dnfroot" --dbpath /usr/lib/sysimage/rpm --import "$repo/RPM-GPG-KEY-keel-fixture"
-  dnf -y -q --installroot "$work/dnfroot" --releasever 4.0 --setopt=reposdir=/dev/null \
-    --setopt=cachedir="$work/dnfcache" --setopt=install_weak_deps=True --setopt=_dbpath=/usr/lib/sysimage/rpm \
+  # Debian's dnf keeps the rpmdb where the host rpm's macros say; the count below asks the same place.
+  rpm --root "$work/dnfroot" --import "$repo/RPM-GPG-KEY-keel-fixture"
+  dnf -y -q --installroot "$work/dnfroot" --releasever 4.0 --setopt=reposdir=/dev/null --disableplugin='*' \
+    --setopt=cachedir="$work/dnfcache" --setopt=install_weak_deps=True \
     --repofrompath "keel-fixture,file://$repo" --repo keel-fixture --setopt=keel-fixture.gpgcheck=1 \
     --setopt=keel-fixture.gpgkey="file://$repo/RPM-GPG-KEY-keel-fixture" \
     install "${packages[@]}"
@@ -61,9 +62,11 @@ export -f keel_build dnf_install
 export packages_list="${packages[*]}"
 measure keel bash -c keel_build
 measure dnf bash -c 'packages=($packages_list); dnf_install' 
-n_dnf=$(rpm --root "$work/dnfroot" --dbpath /usr/lib/sysimage/rpm -qa | grep -vc '^gpg-pubkey')
+n_dnf=$(rpm --root "$work/dnfroot" -qa | grep -vc '^gpg-pubkey' || true)
+n_keel=$(grep -o '[0-9]* packages)' "$work/out.keel" | grep -o '[0-9]*' || true)
+[[ $n_dnf == "$n_keel" ]] || { echo "bench: dnf installed $n_dnf packages, keel $n_keel; not the same set" >&2; exit 1; }
 
 printf '\nContainer Host image, fixture repository %s, %s runs (median):\n' "$repo" "$runs"
-printf '  %-44s %8s s  %8s MiB peak\n' "keel build (whole image)" "$T_keel" "$((M_keel / 1024))"
+printf '  %-44s %8s s  %8s MiB peak\n' "keel build (whole image, $n_keel packages)" "$T_keel" "$((M_keel / 1024))"
 printf '  %-44s %8s s  %8s MiB peak\n' "dnf --installroot install ($n_dnf packages)" "$T_dnf" "$((M_dnf / 1024))"
 printf '  keel/dnf wall time: %s (goal <= 1.00)   keel/dnf peak memory: %s\n' "$(ratio "$T_keel" "$T_dnf")" "$(ratio "$M_keel" "$M_dnf")"

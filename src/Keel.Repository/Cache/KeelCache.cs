@@ -46,8 +46,12 @@ public sealed class KeelCache
     public static string TemporaryPathFor(string finalPath) =>
         Path.Combine(Path.GetDirectoryName(finalPath)!, "." + Path.GetFileName(finalPath) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
 
-    /// <summary>Writes through <paramref name="write"/> into a temporary file and renames it to <paramref name="finalPath"/>.</summary>
-    public static void WriteAtomically(string finalPath, Action<Stream> write)
+    /// <summary>
+    /// Writes through <paramref name="write"/> into a temporary file and renames it to <paramref name="finalPath"/>. With
+    /// <paramref name="durable"/> the data is flushed to disk before the rename; files whose readers check a checksum
+    /// anyway (packages) skip that, since a torn file after a crash is caught and fetched again.
+    /// </summary>
+    public static void WriteAtomically(string finalPath, Action<Stream> write, bool durable = true)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
         var temp = TemporaryPathFor(finalPath);
@@ -56,7 +60,7 @@ public sealed class KeelCache
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 256 * 1024))
             {
                 write(fs);
-                fs.Flush(flushToDisk: true);
+                fs.Flush(flushToDisk: durable);
             }
 
             File.Move(temp, finalPath, overwrite: true);

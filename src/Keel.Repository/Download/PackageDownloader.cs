@@ -168,11 +168,12 @@ public sealed class PackageDownloader
         {
             try
             {
+                // Not flushed: a cached package is checked against its checksum before every reuse.
                 KeelCache.WriteAtomically(cached, output =>
                 {
                     using var input = File.OpenRead(part);
                     input.CopyTo(output);
-                });
+                }, durable: false);
             }
             catch (IOException)
             {
@@ -213,10 +214,11 @@ public sealed class PackageDownloader
         return checksum.ComputeFile(path) == checksum.Hex;
     }
 
+    // The destination is a staging area the caller verifies or installs from at once; a flush would only cost time.
     private static void CopyAtomically(string from, string to) =>
         KeelCache.WriteAtomically(to, output =>
         {
             using var input = File.OpenRead(from);
             input.CopyTo(output);
-        });
+        }, durable: false);
 }
