@@ -11,6 +11,7 @@ internal sealed class PlainProgressReporter(TextWriter stdout, TextWriter stderr
 {
     private string? _phase;
     private TimeSpan _phaseStart;
+    private TimeSpan _lastEvent;
     private string _last = "";
 
     protected override void OnEvent(EngineEvent e)
@@ -26,10 +27,13 @@ internal sealed class PlainProgressReporter(TextWriter stdout, TextWriter stderr
         {
             FinishPhase();
             _phase = e.StepId;
-            _phaseStart = Elapsed;
+
+            // Steps report when they finish, so a step began when the one before it last reported.
+            _phaseStart = _lastEvent;
         }
 
         _last = e.Message;
+        _lastEvent = Elapsed;
         var line = $"  .. {e.StepId,-20} {counter}{e.Message}";
         var width = Console.IsOutputRedirected ? 120 : Math.Max(40, Console.WindowWidth);
         stderr.Write("\r\x1b[K" + (line.Length >= width ? line[..(width - 1)] : line));
@@ -61,7 +65,7 @@ internal sealed class PlainProgressReporter(TextWriter stdout, TextWriter stderr
             return;
         }
 
-        var took = (Elapsed - _phaseStart).TotalSeconds;
+        var took = (_lastEvent - _phaseStart).TotalSeconds;
         stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r\x1b[K  ok {_phase,-20} {_last} ({took:0.0}s)\n"));
         _phase = null;
     }
