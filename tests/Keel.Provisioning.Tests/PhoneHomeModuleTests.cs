@@ -52,6 +52,24 @@ public sealed class PhoneHomeModuleTests
         Assert.Contains(status.Warnings, w => w.Source.StartsWith("phone_home", StringComparison.Ordinal) && w.Message.Contains("HTTP 500", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_stop_during_the_pause_between_tries_ends_the_run_at_once()
+    {
+        // The server cancels the run when the first try arrives; the pause before the second try is an hour, so only a
+        // cancellable wait lets this test finish.
+        using var stop = new CancellationTokenSource();
+        using var server = new Listener(_ =>
+        {
+            stop.Cancel();
+            return 503;
+        });
+        using var t = new TestRoot();
+        t.Seed($"#cloud-config\nssh_genkeytypes: [ed25519]\nphone_home:\n  url: {server.Prefix}\n  tries: 5\n");
+        var provisioner = new Provisioner(t.Root, new ProvisioningOptions { BootId = "boot-1", PhoneHomeRetryDelay = TimeSpan.FromHours(1), PhoneHomeTimeout = TimeSpan.FromSeconds(30) }, TextWriter.Null);
+        Assert.ThrowsAny<OperationCanceledException>(() => provisioner.Run(() => Datasources.NoCloudSeed.Read(t.SeedPath), null, stop.Token));
+        Assert.Single(server.Requests);
+    }
+
     private static AgentStatus Run(TestRoot t, string bootId = "boot-1") =>
         new Provisioner(t.Root, new ProvisioningOptions { BootId = bootId, PhoneHomeRetryDelay = TimeSpan.FromMilliseconds(10), PhoneHomeTimeout = TimeSpan.FromSeconds(10) }, TextWriter.Null)
             .RunNoCloud(t.SeedPath);

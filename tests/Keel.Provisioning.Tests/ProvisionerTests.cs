@@ -64,11 +64,12 @@ public sealed class ProvisionerTests
         Assert.Equal("LANG=de_DE.UTF-8\n", t["/etc/locale.conf"]);
 
         var passwd = t["/etc/passwd"];
-        Assert.Matches("(?m)^keel:x:1000:\\d+:Keel default user:/home/keel:/bin/bash$", passwd);
-        Assert.Contains("alice:x:1001:", passwd, StringComparison.Ordinal);
+        // As cloud-init's normalize_users_groups, the default user is created after the listed users.
+        Assert.Matches("(?m)^keel:x:1001:\\d+:Keel default user:/home/keel:/bin/bash$", passwd);
+        Assert.Contains("alice:x:1000:", passwd, StringComparison.Ordinal);
         Assert.Contains(":Alice Example:/home/alice:/bin/zsh\n", passwd, StringComparison.Ordinal);
         Assert.Contains("svc:x:990:", passwd, StringComparison.Ordinal);
-        Assert.Contains("wheel:x:10:keel,alice\n", t["/etc/group"], StringComparison.Ordinal);
+        Assert.Contains("wheel:x:10:alice,keel\n", t["/etc/group"], StringComparison.Ordinal);
         Assert.Matches("(?m)^ops:x:\\d+:root$", t["/etc/group"]);
         Assert.Matches("(?m)^devs:x:\\d+:alice$", t["/etc/group"]);
         var shadow = t["/etc/shadow"];
@@ -78,7 +79,7 @@ public sealed class ProvisionerTests
         Assert.Equal("0:0 644", t.Stat("/etc/passwd"));
 
         Assert.Equal("700", t.Stat("/home/alice/.ssh").Split(' ')[1]);
-        Assert.StartsWith("1001:", t.Stat("/home/alice/.ssh/authorized_keys"), StringComparison.Ordinal);
+        Assert.StartsWith("1000:", t.Stat("/home/alice/.ssh/authorized_keys"), StringComparison.Ordinal);
         Assert.EndsWith(" 600", t.Stat("/home/alice/.ssh/authorized_keys"), StringComparison.Ordinal);
         Assert.Equal("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAlice alice@laptop\n", t["/home/alice/.ssh/authorized_keys"]);
         Assert.False(File.Exists(t.Host("/home/svc")));

@@ -17,6 +17,7 @@ internal static class RunCommand
         var seed = new Option<string?>("--seed") { Description = "NoCloud seed directory (meta-data, user-data, optional vendor-data and network-config); default ROOT/var/lib/cloud/seed/nocloud when present." };
         var datasource = new Option<string?>("--datasource") { Description = "Datasources to try in order, comma-separated (NoCloud, ConfigDrive, Azure, None); default: datasource_list of the root's cloud.cfg, else NoCloud,ConfigDrive,Azure,None." };
         var configDrive = new Option<string?>("--config-drive") { Description = "Mounted ConfigDrive (config-2) directory holding openstack/latest/meta_data.json." };
+        var seedDevice = new Option<string[]>("--seed-device") { Description = "Block device or image file to probe for a cidata (NoCloud) or config-2 (ConfigDrive) vfat/iso9660 filesystem, read without mounting; repeatable. Default: blkid's search when --root is /, none otherwise." };
         var imds = new Option<string?>("--imds") { Description = "Azure IMDS base address (default http://169.254.169.254, or KEEL_AZURE_IMDS); giving it selects Azure." };
         var wireserver = new Option<string?>("--wireserver") { Description = "Azure wireserver base address (default http://168.63.129.16, or KEEL_AZURE_WIRESERVER)." };
         var ovfDir = new Option<string?>("--ovf-dir") { Description = "Directory holding Azure's ovf-env.xml (the mounted provisioning CD; or KEEL_AZURE_OVF_DIR)." };
@@ -29,7 +30,7 @@ internal static class RunCommand
             "Examples:\n  keel-agent run --root /mnt/target --seed /mnt/target/var/lib/cloud/seed/nocloud\n" +
             "  keel-agent run --datasource Azure --ovf-dir /mnt/cdrom --azure-report goalstate")
         {
-            root, seed, datasource, configDrive, imds, wireserver, ovfDir, report, timeout, stage, execute, schemaFile,
+            root, seed, datasource, configDrive, seedDevice, imds, wireserver, ovfDir, report, timeout, stage, execute, schemaFile,
         };
         cmd.SetAction((parse, cancellationToken) =>
         {
@@ -70,6 +71,7 @@ internal static class RunCommand
                 List = parse.GetValue(datasource)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 NoCloudSeed = parse.GetValue(seed),
                 ConfigDrive = parse.GetValue(configDrive),
+                SeedDevices = parse.GetValue(seedDevice) is { Length: > 0 } devices ? devices : null,
                 Azure = azure,
                 ForceAzure = imdsText is not null,
             };

@@ -16,6 +16,8 @@ public sealed class AccountDatabase
     private readonly ColonFile _group;
     private readonly ColonFile _shadow;
     private readonly ColonFile _gshadow;
+    private readonly ColonFile? _subuid;
+    private readonly ColonFile? _subgid;
     private readonly LoginDefs _defs;
     private readonly long _today;
 
@@ -25,6 +27,10 @@ public sealed class AccountDatabase
         _group = ColonFile.Load(root, "/etc/group", 4, PublicMode);
         _shadow = ColonFile.Load(root, "/etc/shadow", 9, SecretMode);
         _gshadow = ColonFile.Load(root, "/etc/gshadow", 4, SecretMode);
+
+        // useradd gives subordinate ids only when the files exist (shadow-utils' sub_uid_file_present).
+        _subuid = root.Exists("/etc/subuid") ? ColonFile.Load(root, "/etc/subuid", 3, PublicMode) : null;
+        _subgid = root.Exists("/etc/subgid") ? ColonFile.Load(root, "/etc/subgid", 3, PublicMode) : null;
         _defs = LoginDefs.Load(root);
         _today = now.ToUnixTimeSeconds() / 86400;
     }
@@ -112,7 +118,22 @@ public sealed class AccountDatabase
         _passwd.Add(user.Name, "x", Id(uid), Id(gid), user.Gecos ?? "", home, shell);
         var pass = string.IsNullOrEmpty(user.PasswordHash) ? "!" : user.PasswordHash;
         CheckField(pass, user.Name);
-        _shadow.Add(user.Name, pass, Id(_today), Id(_defs.Int("PASS_MIN_DAYS", 0)), Id(_defs.Int("PASS_MAX_DAYS", 99999)), Id(_defs.Int("PASS_WARN_AGE", 7)), "", "", "");
+        if (user.System)
+        {
+            // useradd -r leaves the ageing fields of a system account empty.
+            _shadow.Add(user.Name, pass, Id(_today), "", "", "", "", "", "");
+        }
+        else
+        {
+            _shadow.Add(user.Name, pass, Id(_today), Id(_defs.Int("PASS_MIN_DAYS", 0)), Id(_defs.Int("PASS_MAX_DAYS", 99999)), Id(_defs.Int("PASS_WARN_AGE", 7)), "", "", "");
+        }
+
+        if (!user.System && uid >= _defs.Int("UID_MIN", 1000) && uid <= _defs.Int("UID_MAX", 60000))
+        {
+            AddSubordinateRange(_subuid, user.Name, _defs.Int("SUB_UID_MIN", 100000), _defs.Int("SUB_UID_MAX", 600100000), _defs.Int("SUB_UID_COUNT", 65536));
+            AddSubordinateRange(_subgid, user.Name, _defs.Int("SUB_GID_MIN", 100000), _defs.Int("SUB_GID_MAX", 600100000), _defs.Int("SUB_GID_COUNT", 65536));
+        }
+
         return new PasswdEntry(user.Name, uid, gid, user.Gecos ?? "", home, shell);
     }
 
@@ -157,6 +178,37 @@ public sealed class AccountDatabase
         _gshadow.Save();
         _passwd.Save();
         _shadow.Save();
+        _subuid?.Save();
+        _subgid?.Save();
+    }
+
+    // useradd's find_free_range: the lowest start at or above min whose count ids overlap no existing range and end by max.
+    private static void AddSubordinateRange(ColonFile? file, string name, long min, long max, long count)
+    {
+        if (file is null || count <= 0 || file.Find(name) is not null)
+        {
+            return;
+        }
+
+        var ranges = file.Records
+            .Where(r => r.Length >= 3)
+            .Select(r => (Ok: long.TryParse(r[1], NumberStyles.None, CultureInfo.InvariantCulture, out var s) & long.TryParse(r[2], NumberStyles.None, CultureInfo.InvariantCulture, out var c), Start: s, Count: c))
+            .Where(r => r.Ok && r.Count > 0)
+            .OrderBy(r => r.Start)
+            .ToList();
+        var low = min;
+        foreach (var (_, start, length) in ranges)
+        {
+            if (start < low + count && start + length > low)
+            {
+                low = start + length;
+            }
+        }
+
+        if (low + count - 1 <= max)
+        {
+            file.Add(name, low.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private int AllocateUserId(bool system)

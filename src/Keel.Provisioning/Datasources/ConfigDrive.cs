@@ -16,6 +16,9 @@ public static class ConfigDrive
     /// <summary>The meta-data file whose presence identifies a config drive.</summary>
     public const string MetaDataPath = "openstack/latest/meta_data.json";
 
+    /// <summary>The files of a drive that are read.</summary>
+    public static readonly IReadOnlyList<string> FileNames = [MetaDataPath, "openstack/latest/user_data", "openstack/latest/vendor_data.json"];
+
     /// <summary>Whether <paramref name="directory"/> looks like a mounted config drive.</summary>
     public static bool Detect(string? directory) => directory is not null && File.Exists(Path.Combine(directory, MetaDataPath));
 

@@ -24,10 +24,20 @@ public sealed record DatasourceSettings
 
     /// <summary>Choose Azure without detection (an IMDS address was given).</summary>
     public bool ForceAzure { get; init; }
+
+    /// <summary>
+    /// Block devices or image files probed for cidata/config-2 filesystems. Null lets blkid search the machine's devices
+    /// when the root is "/" and searches nothing for a target root (the host's devices are not the target's).
+    /// </summary>
+    public IReadOnlyList<string>? SeedDevices { get; init; }
 }
 
 /// <summary>The datasource chosen: its name, how to read it and whom to tell when provisioning finished.</summary>
-public sealed record SelectedDatasource(string Name, Func<CancellationToken, InstanceData> Read, IReadyReporter? Reporter);
+public sealed record SelectedDatasource(string Name, Func<CancellationToken, InstanceData> Read, IReadyReporter? Reporter)
+{
+    /// <summary>Where it was found (a device), for the log; null when the name says it all.</summary>
+    public string? Source { get; init; }
+}
 
 /// <summary>cloud-init's datasource search: the first datasource in datasource_list that is detected; None always is.</summary>
 public static class DatasourceSelector
@@ -37,6 +47,12 @@ public static class DatasourceSelector
 
     /// <summary>Azure's DMI chassis asset tag.</summary>
     public const string AzureChassisAssetTag = "7783-7084-3265-9085-8269-3286-77";
+
+    /// <summary>Labels of a NoCloud seed filesystem (cloud-init's fs_label "cidata", upper and lower case).</summary>
+    public static readonly IReadOnlyList<string> NoCloudLabels = ["cidata", "CIDATA"];
+
+    /// <summary>Labels of a ConfigDrive filesystem.</summary>
+    public static readonly IReadOnlyList<string> ConfigDriveLabels = ["config-2", "CONFIG-2"];
 
     /// <summary>The instance-id of the None datasource (as cloud-init).</summary>
     public const string NoneInstanceId = "iid-datasource-none";
@@ -56,11 +72,21 @@ public static class DatasourceSelector
                         return new("NoCloud", _ => NoCloudSeed.Read(seed), null);
                     }
 
+                    if (FirstLabelled(root, settings, NoCloudLabels) is { } cidata)
+                    {
+                        return new("NoCloud", _ => SeedFilesystem.Read(cidata, NoCloudSeed.FileNames, NoCloudSeed.Read), null) { Source = cidata.Describe() };
+                    }
+
                     break;
                 case ConfigDrive.Name:
                     if (ConfigDrive.Detect(settings.ConfigDrive))
                     {
                         return new(ConfigDrive.Name, _ => ConfigDrive.Read(settings.ConfigDrive!), null);
+                    }
+
+                    if (settings.ConfigDrive is null && FirstLabelled(root, settings, ConfigDriveLabels) is { } drive)
+                    {
+                        return new(ConfigDrive.Name, _ => SeedFilesystem.Read(drive, ConfigDrive.FileNames, ConfigDrive.Read), null) { Source = drive.Describe() };
                     }
 
                     break;
@@ -80,6 +106,18 @@ public static class DatasourceSelector
         }
 
         throw new InvalidDataException($"no datasource found (tried {string.Join(", ", list)})");
+    }
+
+    private static LabelledFilesystem? FirstLabelled(TargetRoot root, DatasourceSettings settings, IReadOnlyList<string> labels)
+    {
+        var candidates = settings.SeedDevices ?? (root.IsHostRoot ? null : []);
+        if (candidates is { Count: 0 })
+        {
+            return null;
+        }
+
+        var found = LabelledFilesystem.Find(labels, candidates);
+        return found.Count > 0 ? found[0] : null;
     }
 
     private static bool IsAzure(DatasourceSettings settings)

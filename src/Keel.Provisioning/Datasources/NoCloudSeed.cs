@@ -11,6 +11,9 @@ public static class NoCloudSeed
     /// <summary>Largest seed file read.</summary>
     public const long MaxFileBytes = 16 * 1024 * 1024;
 
+    /// <summary>The files a seed may hold.</summary>
+    public static readonly IReadOnlyList<string> FileNames = ["meta-data", "user-data", "vendor-data", "network-config"];
+
     /// <summary>Reads the seed in <paramref name="directory"/>; throws InvalidDataException naming the file at fault.</summary>
     public static InstanceData Read(string directory)
     {

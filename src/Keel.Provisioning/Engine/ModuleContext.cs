@@ -44,6 +44,9 @@ public sealed class ModuleContext
     /// <summary>#! parts of vendor data.</summary>
     public IReadOnlyList<UserDataPart> VendorScripts { get; init; } = [];
 
+    /// <summary>The caller's cancellation (Ctrl-C, systemd stop); modules that wait check it so a stop is never held up.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Warnings a module wants in the status without failing.</summary>
     public List<ProvisioningDiagnostic> Warnings { get; } = [];
 

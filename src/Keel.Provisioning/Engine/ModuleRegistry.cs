@@ -20,6 +20,7 @@ public static class ModuleRegistry
         new YumReposModule(),
         new TimezoneModule(),
         new RuncmdModule(),
+        new PackageUpdateUpgradeInstallModule(),
         new WriteFilesModule(deferred: true),
         new ScriptsModule(vendor: true),
         new ScriptsModule(vendor: false),

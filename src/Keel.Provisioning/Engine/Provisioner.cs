@@ -52,7 +52,7 @@ public sealed class Provisioner
             return Run(() => throw ex, null, cancellationToken);
         }
 
-        _log.WriteLine($"datasource: {selected.Name}");
+        _log.WriteLine($"datasource: {selected.Name}{(selected.Source is null ? "" : " from " + selected.Source)}");
         return Run(() => selected.Read(cancellationToken), selected.Reporter, cancellationToken);
     }
 
@@ -96,7 +96,7 @@ public sealed class Provisioner
             (d.Severity == DiagnosticSeverity.Error ? status.Errors : status.Warnings).Add(new StatusMessage { Source = d.Source, Message = d.Message });
         }
 
-        var context = new ModuleContext(_root, config, instance, _options, _log) { UserScripts = userScripts, VendorScripts = vendorScripts };
+        var context = new ModuleContext(_root, config, instance, _options, _log) { UserScripts = userScripts, VendorScripts = vendorScripts, Cancellation = cancellationToken };
         try
         {
             RecordInstance(context, instance, config);

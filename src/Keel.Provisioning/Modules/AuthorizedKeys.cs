@@ -48,7 +48,7 @@ public static class AuthorizedKeys
             }
         }
 
-        context.Root.WriteText(file, string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
+        context.Root.WriteText(file, lines.Count == 0 ? "" : string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
     }
 
     /// <summary>The base64 key blob of an authorized_keys line (after any options), or null when the line is not a key.</summary>

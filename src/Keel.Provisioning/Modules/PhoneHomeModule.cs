@@ -52,7 +52,7 @@ public sealed class PhoneHomeModule : IModule
             try
             {
                 using var content = new FormUrlEncodedContent(fields);
-                using var response = http.PostAsync(uri, content).GetAwaiter().GetResult();
+                using var response = http.PostAsync(uri, content, context.Cancellation).GetAwaiter().GetResult();
                 if (response.IsSuccessStatusCode)
                 {
                     context.Log.WriteLine($"phone_home: posted {fields.Count} field(s) to {uri}");
@@ -61,14 +61,16 @@ public sealed class PhoneHomeModule : IModule
 
                 lastError = $"HTTP {(int)response.StatusCode}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException) && !context.Cancellation.IsCancellationRequested)
             {
                 lastError = ex is TaskCanceledException ? $"no answer within {context.Options.PhoneHomeTimeout}" : ex.Message;
             }
 
             if (attempt < tries)
             {
-                Thread.Sleep(context.Options.PhoneHomeRetryDelay);
+                // A stop during the pause ends the run at once (OperationCanceledException), as the caller asked.
+                context.Cancellation.WaitHandle.WaitOne(context.Options.PhoneHomeRetryDelay);
+                context.Cancellation.ThrowIfCancellationRequested();
             }
         }
 

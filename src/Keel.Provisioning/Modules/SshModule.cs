@@ -277,12 +277,19 @@ public sealed class SshModule : IModule
             CloudList l => l.Items.OfType<CloudScalar>().Where(k => !k.IsNull).Select(k => k.Text),
             _ => [],
         });
-        if (keys.Count == 0)
+        // As cloud-init's apply_credentials: root's authorized_keys is set up (possibly empty) whether or not there are keys.
+        var root = context.LoadAccounts().FindUser("root");
+        if (root is null)
         {
-            return;
+            // Nothing to write for a root without a root account, unless there are keys to give it.
+            if (keys.Count == 0)
+            {
+                return;
+            }
+
+            throw new InvalidDataException("ssh: no root user in /etc/passwd of the target root");
         }
 
-        var root = context.LoadAccounts().FindUser("root") ?? throw new InvalidDataException("ssh: no root user in /etc/passwd of the target root");
         string? options = null;
         if (context.Config.GetBool("disable_root", true))
         {

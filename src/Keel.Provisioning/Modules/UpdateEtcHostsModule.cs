@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Keel.Provisioning.Engine;
@@ -89,45 +90,44 @@ public sealed partial class UpdateEtcHostsModule : IModule
         return text;
     }
 
+    // cloud-init's distro.update_etc_hosts over its HostsConf parser: every address line is rewritten with its fields
+    // joined by tabs (a trailing comment kept), comments and blank lines kept; when no line for the address names the
+    // fqdn followed by the host name, all its lines are dropped and "IP<tab>FQDN<tab>HOST" is appended at the end.
     private static void UpdateLocalhost(ModuleContext context, string ip, string hostname, string fqdn)
     {
         var existing = context.Root.ReadAllTextOrNull("/etc/hosts");
-        var lines = (existing ?? "").Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0)
+        var entries = new List<(string[]? Fields, string Text)>();
+        foreach (var line in (existing ?? "").Split('\n').SkipLast(existing is null || existing.EndsWith('\n') ? 1 : 0))
         {
-            lines.RemoveAt(lines.Count - 1);
+            var trimmed = line.Trim();
+            var hash = trimmed.IndexOf('#', StringComparison.Ordinal);
+            var head = hash < 0 ? trimmed : trimmed[..hash];
+            var tail = hash < 0 ? "" : trimmed[hash..];
+            var fields = head.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            entries.Add(trimmed.Length == 0 || fields.Length == 0 ? (null, line) : (fields, tail));
         }
 
-        var entries = new List<string[]>();
-        var firstAt = -1;
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var body = lines[i].Split('#')[0];
-            var tokens = body.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (tokens.Length > 0 && tokens[0] == ip)
-            {
-                entries.Add(tokens[1..]);
-                firstAt = firstAt < 0 ? i : firstAt;
-            }
-        }
-
-        if (entries.Any(e => e.Length >= 2 && e[0] == fqdn && e.Skip(1).Contains(hostname, StringComparer.Ordinal)))
+        var current = entries.Where(e => e.Fields is { } f && f[0] == ip).Select(e => e.Fields!).ToList();
+        if (current.Any(f => f.Length >= 2 && f[1] == fqdn && f.Skip(2).Contains(hostname, StringComparer.Ordinal)))
         {
             return;
         }
 
-        entries.Add(fqdn == hostname ? [fqdn] : [fqdn, hostname]);
-        var rendered = entries.Where(e => e.Length > 0).Select(e => ip + "\t" + string.Join(' ', e)).ToList();
-        lines.RemoveAll(l => l.Split('#')[0].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } t && t[0] == ip);
+        entries.RemoveAll(e => e.Fields is { } f && f[0] == ip);
+        entries.Add(([ip, fqdn, hostname], ""));
         var sb = new StringBuilder();
         if (existing is null)
         {
-            sb.Append("# Added by keel-agent\n");
+            sb.Append(CultureInfo.InvariantCulture, $"# Added by keel-agent on {context.Options.Now:ddd, dd MMM yyyy HH:mm:ss +0000}\n");
         }
 
-        var at = firstAt < 0 ? lines.Count : Math.Min(firstAt, lines.Count);
-        lines.InsertRange(at, rendered);
-        sb.Append(string.Join('\n', lines)).Append('\n');
+        foreach (var (fields, text) in entries)
+        {
+            sb.Append(fields is null ? text : string.Join('\t', fields) + text).Append('\n');
+        }
+
+        // cloud-init writes the rendered entries followed by one more newline.
+        sb.Append('\n');
         context.Root.WriteText("/etc/hosts", sb.ToString(), (UnixFileMode)0x1a4);
     }
 

@@ -48,6 +48,15 @@ public static class UserSpecs
             }
         }
 
+        // cloud-init's _normalize_users pops the default user and adds it back last, so it is created after the others.
+        var defaultAt = result.FindIndex(u => u.GetString("_default") == "true");
+        if (defaultAt >= 0)
+        {
+            var d = result[defaultAt];
+            result.RemoveAt(defaultAt);
+            result.Add(d);
+        }
+
         return result;
     }
 

@@ -156,13 +156,15 @@ public sealed class UsersGroupsModule : IModule
         }
 
         var keys = Keys(user["ssh_authorized_keys"]).ToList();
-        if (user.GetString("_default") == "true")
+        var isDefault = user.GetString("_default") == "true";
+        if (isDefault)
         {
             keys.AddRange(Keys(context.Config["ssh_authorized_keys"]));
             keys.AddRange(context.Instance.PublicKeys);
         }
 
-        if (keys.Count > 0)
+        // cloud-init's ssh module sets up the default user's keys even when there are none (an empty authorized_keys).
+        if (keys.Count > 0 || isDefault)
         {
             AuthorizedKeys.Add(context, existing, keys);
         }
@@ -246,7 +248,9 @@ public sealed class UsersGroupsModule : IModule
 
     private static void EnsureSudoersInclude(ModuleContext context)
     {
+        // cloud-init's ensure_dir(..., 0o750) also tightens an existing directory.
         context.Root.CreateDirectory("/etc/sudoers.d", (UnixFileMode)0x1e8);
+        context.Root.ChmodResolved("/etc/sudoers.d", (UnixFileMode)0x1e8);
         var sudoers = context.Root.ReadAllTextOrNull("/etc/sudoers");
         var included = (sudoers ?? "").Split('\n').Select(l => l.Trim()).Any(l =>
             (l.StartsWith("#includedir", StringComparison.Ordinal) || l.StartsWith("@includedir", StringComparison.Ordinal))
