@@ -212,7 +212,24 @@ if [[ $(uname -m) == x86_64 ]]; then
     for want in init bin/busybox; do grep -qx "$want" <<< "$listing" || fail "initramfs lacks $want"; done
     grep -q '/virtio_blk\.ko$' <<< "$listing" || fail "initramfs lacks virtio_blk.ko"
     ! in_root /usr/bin/dracut --bogus /tmp/x.img > /dev/null 2>&1 || fail "dracut accepted an unknown option"
-    ok "bootable root (x86_64): bash runs, rpm -qa lists $qa packages, all ELF libraries resolve, sshd -t passes, dracut makes a reproducible initramfs for $kver ($(grep -c '\.ko$' <<< "$listing") modules)"
+    # With cryptsetup installed and a key passed by --include (as Keel does for an encrypted
+    # root), the initramfs carries both, and its cryptsetup runs with the libraries it carries.
+    crypt_rpm=$(ls "$DEST"/Packages/c/cryptsetup-*.x86_64.rpm | head -n 1)
+    rpm --root "$broot" --dbpath /usr/lib/sysimage/rpm -i --quiet "${RPM_INSTALL_FLAGS[@]}" "$crypt_rpm" > "$SCRATCH/crypt.out" 2>&1 \
+        || fail "installing $crypt_rpm failed: $(tail -n 3 "$SCRATCH/crypt.out")"
+    head -c 64 /dev/urandom > "$broot/tmp/luks.key" && chmod 0400 "$broot/tmp/luks.key"
+    in_root /usr/bin/dracut --no-hostonly --force --include /tmp/luks.key /etc/keel/luks.key /tmp/initramfs-luks.img "$kver" \
+        > "$SCRATCH/dracut.out" 2>&1 || fail "dracut --include failed: $(tail -n 3 "$SCRATCH/dracut.out")"
+    mkdir "$SCRATCH/luks-initramfs"
+    (cd "$SCRATCH/luks-initramfs" && gzip -dc "$broot/tmp/initramfs-luks.img" | cpio -id --quiet 2>/dev/null)
+    cmp -s "$broot/tmp/luks.key" "$SCRATCH/luks-initramfs/etc/keel/luks.key" || fail "initramfs lacks the --include'd key at /etc/keel/luks.key"
+    [[ $(stat -c %a "$SCRATCH/luks-initramfs/etc/keel/luks.key") == 400 ]] || fail "the key in the initramfs is not mode 0400"
+    for m in dm-crypt xts algif_skcipher; do
+        find "$SCRATCH/luks-initramfs/lib/modules" -name "$m.ko" | grep -q . || fail "initramfs lacks $m.ko"
+    done
+    chroot "$SCRATCH/luks-initramfs" /usr/sbin/cryptsetup --version > /dev/null 2>&1 || fail "cryptsetup does not run inside the initramfs"
+    in_root /usr/bin/dracut --force --include /tmp/missing /x /tmp/x.img > /dev/null 2>&1 && fail "dracut --include accepted a missing file"
+    ok "bootable root (x86_64): bash runs, rpm -qa lists $qa packages, all ELF libraries resolve, sshd -t passes, dracut makes a reproducible initramfs for $kver ($(grep -c '\.ko$' <<< "$listing") modules), and one with cryptsetup and an --include'd key"
 fi
 
 # Advisories and upgrade: start from the vulnerable openssh and sudo.

@@ -3,8 +3,12 @@ using Keel.Provisioning.Root;
 
 namespace Keel.Install.Boot;
 
-/// <summary>What the boot step needs to know that only the engine knows: the root filesystem and where the ESP is mounted.</summary>
-public sealed record BootSettings(Guid RootFilesystemUuid, string RootFilesystemType, string EspMountPoint, long? SourceDateEpoch);
+/// <summary>
+/// What the boot step needs to know that only the engine knows: the root filesystem, where the ESP is mounted, kernel
+/// arguments of other steps (the encrypted root's) and files the initramfs must carry (target path → initramfs path).
+/// </summary>
+public sealed record BootSettings(Guid RootFilesystemUuid, string RootFilesystemType, string EspMountPoint, long? SourceDateEpoch,
+    IReadOnlyList<string>? KernelArguments = null, IReadOnlyList<InitramfsInclude>? InitramfsIncludes = null);
 
 /// <summary>
 /// Installs systemd-boot and a unified kernel image on the ESP tree of the target (its /boot/efi, which becomes the ESP
@@ -17,6 +21,7 @@ public static class BootLoaderStep
     public static string CommandLine(MachineConfig config, BootSettings settings)
     {
         var parts = new List<string> { $"root=UUID={settings.RootFilesystemUuid:D}", $"rootfstype={settings.RootFilesystemType}", "ro" };
+        parts.AddRange(settings.KernelArguments ?? []);
         parts.AddRange(config.Selinux switch
         {
             SelinuxMode.Disabled => ["selinux=0"],
@@ -47,7 +52,7 @@ public static class BootLoaderStep
             ?? throw new InvalidDataException("boot.install: the target has no /etc/os-release or /usr/lib/os-release; add the distribution's release package");
 
         var initramfs = Path.Combine(workDirectory, "initramfs.img");
-        await InitramfsBuilder.BuildAsync(root, kernel, initramfs, settings.SourceDateEpoch, cancellationToken).ConfigureAwait(false);
+        await InitramfsBuilder.BuildAsync(root, kernel, initramfs, settings.SourceDateEpoch, settings.InitramfsIncludes ?? [], cancellationToken).ConfigureAwait(false);
 
         var esp = settings.EspMountPoint;
         var osId = OsReleaseValue(osRelease, "ID") ?? "linux";

@@ -3,6 +3,9 @@ using Keel.Provisioning.Root;
 
 namespace Keel.Install.Boot;
 
+/// <summary>A file of the target put into the initramfs by dracut --include: both paths absolute, the first inside the target root.</summary>
+public sealed record InitramfsInclude(string SourceInRoot, string Destination);
+
 /// <summary>
 /// Makes the initramfs with the target's own generator (dracut), run inside the target as the distribution's
 /// kernel-install would. It runs in a private mount namespace (unshare) with /proc, /sys and /dev mounted there, so the
@@ -14,8 +17,10 @@ public static class InitramfsBuilder
     private const string OutputInRoot = "/var/tmp/keel-initramfs.img";
 
     /// <summary>Runs dracut for <paramref name="kernel"/> and moves the result to <paramref name="destination"/> (a host path).</summary>
-    public static async Task BuildAsync(TargetRoot root, InstalledKernel kernel, string destination, long? sourceDateEpoch, CancellationToken cancellationToken)
+    public static async Task BuildAsync(TargetRoot root, InstalledKernel kernel, string destination, long? sourceDateEpoch,
+        IReadOnlyList<InitramfsInclude> includes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(includes);
         if (!File.Exists(root.Resolve("/usr/bin/dracut")))
         {
             throw new InvalidDataException("boot.install: the target has no /usr/bin/dracut to make the initramfs; add the dracut package to the config");
@@ -41,10 +46,14 @@ public static class InitramfsBuilder
             """;
         try
         {
-            await ToolRunner.RunAsync("boot.install", "unshare",
-                ["--mount", "--propagation", "private", "--fork", "sh", "-c", script, "keel-dracut", root.RootPath,
-                 "/usr/bin/dracut", "--no-hostonly", "--reproducible", "--force", OutputInRoot, kernel.Version],
-                cancellationToken, env, "util-linux").ConfigureAwait(false);
+            string[] args =
+            [
+                "--mount", "--propagation", "private", "--fork", "sh", "-c", script, "keel-dracut", root.RootPath,
+                "/usr/bin/dracut", "--no-hostonly", "--reproducible", "--force",
+                .. includes.SelectMany(i => new[] { "--include", i.SourceInRoot, i.Destination }),
+                OutputInRoot, kernel.Version,
+            ];
+            await ToolRunner.RunAsync("boot.install", "unshare", args, cancellationToken, env, "util-linux").ConfigureAwait(false);
             if (!File.Exists(output))
             {
                 throw new IOException($"boot.install: dracut exited 0 but wrote no {OutputInRoot}");

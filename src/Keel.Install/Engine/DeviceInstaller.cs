@@ -40,7 +40,7 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
         var config = loaded.Config;
         if (config.Storage.Encryption is not null)
         {
-            throw new NotSupportedException($"{loaded.Source}: storage.encryption: LUKS2 installs are not implemented yet");
+            throw new NotSupportedException($"{loaded.Source}: storage.encryption: LUKS2 is supported by keel build (encrypted on first boot), not yet by keel install");
         }
 
         var guard = options.Guard ?? new InstallTargetGuard();

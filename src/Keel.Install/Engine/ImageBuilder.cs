@@ -30,11 +30,6 @@ public sealed class ImageBuilder
         var size = ByteSize.TryParse(config.Output.Size, out _, out _) is { IsPercent: false } parsed ? parsed.Bytes
             : throw new InvalidDataException($"{loaded.Source}: output.size: '{config.Output.Size}' is not a size");
         CheckOutput(output);
-        if (config.Storage.Encryption is not null)
-        {
-            throw new NotSupportedException($"{loaded.Source}: storage.encryption: LUKS2 images are not built yet (planned: encryption on first boot inside the machine)");
-        }
-
         var plan = Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Image, output, size, format));
         var layout = DiskLayout.From(plan.Partitions, config.Seed, _options.SourceDateEpoch);
         progress?.Report(new EngineEvent("storage.check", $"{output}: {ByteSize.Format(size)} {ConfigNames.EnumValue(format)} image, {layout.Partitions.Count} partitions", 1, 1));

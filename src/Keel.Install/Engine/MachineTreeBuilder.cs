@@ -36,8 +36,31 @@ public static class MachineTreeBuilder
         await SystemSettingsStep.RunAsync(root, config, request, new SystemSettingsContext(image, fstab, now), progress, cancellationToken).ConfigureAwait(false);
 
         var rootFs = layout.Root.Filesystem;
+        var encryption = RootEncryption.For(loaded, layout);
         var boot = new BootSettings(rootFs.Uuid, rootFs.Type, esp, sourceDateEpoch);
-        var uki = await BootLoaderStep.RunAsync(root, config, boot, work.Path, cancellationToken).ConfigureAwait(false);
+        string uki;
+        if (encryption is null)
+        {
+            uki = await BootLoaderStep.RunAsync(root, config, boot, work.Path, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            encryption.Prepare(root);
+            boot = boot with
+            {
+                KernelArguments = encryption.KernelArguments,
+                InitramfsIncludes = [new InitramfsInclude(RootEncryption.StagedKeyPath, RootEncryption.KeyPathInInitramfs)],
+            };
+            try
+            {
+                uki = await BootLoaderStep.RunAsync(root, config, boot, work.Path, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                RootEncryption.RemoveStagedKey(root);
+            }
+        }
+
         var cmdline = BootLoaderStep.CommandLine(config, boot);
         progress?.Report(new EngineEvent("boot.install", $"systemd-boot and {uki}; kernel command line: {cmdline}", 1, 1));
 

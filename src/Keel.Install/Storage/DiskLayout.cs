@@ -5,8 +5,11 @@ using Keel.Install.Settings;
 
 namespace Keel.Install.Storage;
 
-/// <summary>One planned partition with the identifiers it gets: GPT entry, filesystem request (without its source tree yet), fstab line.</summary>
-public sealed record LaidOutPartition(PlannedPartition Planned, GptPartition Gpt, FilesystemRequest Filesystem, FstabEntry? Fstab);
+/// <summary>
+/// One planned partition with the identifiers it gets: GPT entry, filesystem request (without its source tree yet), fstab
+/// line, and for an encrypted root the UUID of the LUKS2 volume it becomes on first boot (<see cref="RootEncryption"/>).
+/// </summary>
+public sealed record LaidOutPartition(PlannedPartition Planned, GptPartition Gpt, FilesystemRequest Filesystem, FstabEntry? Fstab, Guid? LuksUuid = null);
 
 /// <summary>
 /// Gives the planned partitions their identifiers. With a config seed every GUID and UUID is derived from it (so a rebuild
@@ -23,8 +26,22 @@ public sealed record DiskLayout(Guid DiskGuid, IReadOnlyList<LaidOutPartition> P
             var partGuid = StableIds.Derive(seed, $"partition:{p.Number}:{p.Label}");
             var fsUuid = StableIds.Derive(seed, $"filesystem:{p.Number}:{p.Label}");
             var label = p.Filesystem == "vfat" ? p.Label.ToUpperInvariant() : p.Label;
-            var fs = new FilesystemRequest(p.Filesystem, label, fsUuid, null, p.StartBytes, p.SizeBytes, sourceDateEpoch);
-            parts.Add(new LaidOutPartition(p, new GptPartition(p.Number, p.Label, Guid.Parse(p.TypeGuid), partGuid, p.StartBytes, p.SizeBytes), fs, FstabFor(p, fsUuid)));
+            var fsBytes = p.SizeBytes;
+            Guid? luks = null;
+            if (p.Encrypted)
+            {
+                // The file system leaves the LUKS2 header's room at the end; first-boot encryption shifts it behind the header.
+                fsBytes -= RootEncryption.HeaderReserveBytes;
+                if (fsBytes < RootEncryption.HeaderReserveBytes)
+                {
+                    throw new InvalidDataException($"storage.partitions: encrypted partition '{p.Label}' ({p.SizeBytes} bytes) has no room for a file system beside the 32 MiB LUKS2 header");
+                }
+
+                luks = StableIds.Derive(seed, $"luks:{p.Number}:{p.Label}");
+            }
+
+            var fs = new FilesystemRequest(p.Filesystem, label, fsUuid, null, p.StartBytes, fsBytes, sourceDateEpoch);
+            parts.Add(new LaidOutPartition(p, new GptPartition(p.Number, p.Label, Guid.Parse(p.TypeGuid), partGuid, p.StartBytes, p.SizeBytes), fs, FstabFor(p, fsUuid), luks));
         }
 
         return new DiskLayout(StableIds.Derive(seed, "disk"), parts);

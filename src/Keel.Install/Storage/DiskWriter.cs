@@ -15,6 +15,12 @@ public static class DiskWriter
     {
         await GptWriter.WriteAsync(target, diskBytes, layout.DiskGuid, layout.Partitions.Select(p => p.Gpt).ToList(), cancellationToken).ConfigureAwait(false);
         progress?.Report(new EngineEvent("storage.partition", $"GPT with {layout.Partitions.Count} partitions on {target}", 1, 1));
+        foreach (var p in layout.Partitions.Where(p => p.LuksUuid is not null))
+        {
+            progress?.Report(new EngineEvent("storage.encrypt",
+                $"partition {p.Planned.Number}: the file system leaves 32 MiB for the LUKS2 header; the machine encrypts it on first boot (LUKS UUID {p.LuksUuid:D})", 1, 1));
+        }
+
         int made = 0;
         foreach (var p in layout.Partitions)
         {

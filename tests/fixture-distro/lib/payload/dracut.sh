@@ -2,10 +2,13 @@
 # /usr/bin/dracut of the Keel fixture distribution: a small initramfs generator with dracut's
 # command line for the calls Keel's image engine makes, run inside the target root:
 #
-#   dracut [--no-hostonly] [--reproducible] [--force|-f] [-q|-v] [--kver KVER] OUTPUT [KVER]
+#   dracut [--no-hostonly] [--reproducible] [--force|-f] [-q|-v] [--kver KVER]
+#          [--include SRC DST]... OUTPUT [KVER]
 #
 # It writes a gzip-compressed newc cpio holding busybox, the boot modules of KVER (resolved
-# through /lib/modules/KVER/modules.dep) and /usr/lib/dracut/fixture-init as /init. The output
+# through /lib/modules/KVER/modules.dep), /usr/lib/dracut/fixture-init as /init, cryptsetup with
+# its libraries when the root has /usr/sbin/cryptsetup (as dracut's crypt module does), and each
+# --include file SRC at DST (mode kept; a directory SRC is not supported). The output
 # is reproducible: sorted file list, mtimes from SOURCE_DATE_EPOCH (or 0), owner root,
 # renumbered inodes, no device numbers.
 set -eu
@@ -15,18 +18,27 @@ me=dracut
 die() { echo "$me: $*" >&2; exit 1; }
 
 # Boot modules; missing ones are skipped (a kernel may build them in).
-MODULES="virtio_pci virtio_blk virtio_scsi sd_mod virtio_console crc32c_generic crct10dif_generic ext4 xfs fat vfat nls_cp437 nls_ascii nls_utf8 dm_mod dm_crypt"
+MODULES="virtio_pci virtio_blk virtio_scsi sd_mod virtio_console crc32c_generic crct10dif_generic ext4 xfs fat vfat nls_cp437 nls_ascii nls_utf8 dm_mod dm_crypt xts ecb aesni_intel af_alg algif_skcipher algif_hash"
+CRYPTSETUP=/usr/sbin/cryptsetup
 INIT=/usr/lib/dracut/fixture-init
 
-force=0 kver= output=
+force=0 kver= output= includes=
+nl='
+'
 while [ $# -gt 0 ]; do
     case $1 in
         --no-hostonly|-N|--reproducible|-q|--quiet|-v|--verbose|--no-hostonly-cmdline) ;;
         -f|--force) force=1 ;;
         --kver) [ $# -ge 2 ] || die "--kver needs a kernel version"; kver=$2; shift ;;
         --kver=*) kver=${1#--kver=} ;;
+        --include)
+            [ $# -ge 3 ] || die "--include needs a source and a destination (--include SRC DST)"
+            case $2$3 in *"$nl"*) die "--include: a path with a newline is not supported" ;; esac
+            case $3 in /*) ;; *) die "--include: destination '$3' is not an absolute path" ;; esac
+            [ -f "$2" ] || die "--include: '$2' is not a file"
+            includes="$includes$2$nl$3$nl"; shift 2 ;;
         --) shift; break ;;
-        -*) die "unsupported option '$1' (the Keel fixture's dracut knows --no-hostonly, --reproducible, --force, --kver, -q, -v)" ;;
+        -*) die "unsupported option '$1' (the Keel fixture's dracut knows --no-hostonly, --reproducible, --force, --kver, --include, -q, -v)" ;;
         *)
             if [ -z "$output" ]; then output=$1
             elif [ -z "$kver" ]; then kver=$1
@@ -88,6 +100,27 @@ while read -r path; do
 done < "$work/order"
 $bb cp "$work/order" "$root/lib/modules/$kver/load-order"
 $bb cp "$moddir/modules.dep" "$root/lib/modules/$kver/modules.dep"
+
+# cryptsetup and the libraries the dynamic loader resolves for it, each at the path the loader
+# printed (dereferenced); a binary the loader cannot list (a stand-in script) goes in alone.
+if [ -e "$CRYPTSETUP" ]; then
+    $bb mkdir -p "$root/usr/sbin"
+    $bb cp -L "$CRYPTSETUP" "$root/usr/sbin/cryptsetup"
+    if [ "$($bb head -c 4 "$CRYPTSETUP" | $bb od -An -c | $bb tr -d ' ')" = '177ELF' ]; then
+        libs=$(/lib64/ld-linux-x86-64.so.2 --list "$CRYPTSETUP") || die "cannot list the libraries of $CRYPTSETUP"
+        for lib in $(echo "$libs" | $bb awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | LC_ALL=C $bb sort -u); do
+            $bb mkdir -p "$root${lib%/*}"
+            $bb cp -L "$lib" "$root$lib"
+        done
+    fi
+fi
+
+# --include SRC DST pairs.
+printf '%s' "$includes" | while read -r src && read -r dst; do
+    $bb mkdir -p "$root${dst%/*}"
+    $bb cp -L "$src" "$root$dst"
+    $bb chmod "$($bb stat -L -c %a "$src")" "$root$dst"
+done
 
 epoch=${SOURCE_DATE_EPOCH:-0}
 (cd "$root" && $bb find . -exec $bb touch -h -d "@$epoch" {} +)

@@ -5,8 +5,13 @@
 #
 # Kernel command line: root=UUID=…|LABEL=…|PARTUUID=…|/dev/…  rootfstype=  rootflags=  ro|rw
 #   init=PATH (default /sbin/init)  rd.timeout=SECONDS (default 60)  rd.break (shell before
-#   switch_root)  rd.luks.* (hook below; not implemented)
-export PATH=/bin
+#   switch_root)
+#   rd.luks.uuid=UUID  open the LUKS volume UUID as /dev/mapper/root with the key file
+#       /etc/keel/luks.key (put there by dracut --include), before root= is looked up
+#   rd.keel.encrypt=PARTUUID=…|UUID=…|/dev/…  first-boot encryption: when that partition is
+#       not LUKS yet, encrypt it in place (cryptsetup reencrypt --encrypt, LUKS2, UUID from
+#       rd.luks.uuid, header in the 32 MiB the image left free behind the file system)
+export PATH=/bin:/usr/sbin
 /bin/busybox --install -s /bin
 mount -t devtmpfs devtmpfs /dev
 mount -t proc proc /proc
@@ -27,7 +32,7 @@ while read -r m; do
     insmod "/lib/modules/$kver/$m" 2>/dev/null
 done < "/lib/modules/$kver/load-order"
 
-root= fstype= flags= mode=ro init=/sbin/init timeout=60 luks= rdbreak=
+root= fstype= flags= mode=ro init=/sbin/init timeout=60 luks= rdbreak= luks_uuid= encrypt=
 for arg in $(cat /proc/cmdline); do
     case $arg in
         root=*) root=${arg#root=} ;;
@@ -38,18 +43,13 @@ for arg in $(cat /proc/cmdline); do
         init=*) init=${arg#init=} ;;
         rd.timeout=*) timeout=${arg#rd.timeout=} ;;
         rd.break) rdbreak=1 ;;
+        rd.luks.uuid=*) luks_uuid=${arg#rd.luks.uuid=}; luks_uuid=${luks_uuid#luks-} ;;
+        rd.keel.encrypt=*) encrypt=${arg#rd.keel.encrypt=} ;;
         rd.luks*) luks="$luks $arg" ;;
     esac
 done
 [ -n "$root" ] || emergency "no root= on the kernel command line"
 
-# --- LUKS hook (rd.luks.uuid=, rd.luks.name=, rd.luks.key=) --------------------------------
-# NOT IMPLEMENTED: a real initramfs unlocks the volumes here (cryptsetup open) so that root=
-# can name the opened mapping. dm_mod and dm_crypt are loaded above for that purpose.
-if [ -n "$luks" ]; then
-    say "rd.luks options given ($luks ) but LUKS unlocking is not implemented in the fixture initramfs"
-fi
-# ------------------------------------------------------------------------------------------
 
 # The GPT partition whose unique GUID is $1, as /dev/NAME. One read of each disk's entry
 # array; the first three GUID fields are stored little-endian.
@@ -81,22 +81,90 @@ partuuid_device() {
     return 1
 }
 
-find_root() {
-    case $root in
-        UUID=*|LABEL=*) findfs "$root" 2>/dev/null ;;
-        PARTUUID=*) partuuid_device "${root#PARTUUID=}" ;;
-        /dev/*) [ -b "$root" ] && echo "$root" ;;
+# The block device a UUID=/LABEL=/PARTUUID=/dev/… spec names.
+find_spec() {
+    case $1 in
+        UUID=*|LABEL=*) findfs "$1" 2>/dev/null ;;
+        PARTUUID=*) partuuid_device "${1#PARTUUID=}" ;;
+        /dev/*) [ -b "$1" ] && echo "$1" ;;
         *) return 1 ;;
     esac
 }
 
+# The block device holding the LUKS volume with UUID $1.
+luks_device() {
+    for sys in /sys/class/block/*; do
+        d=/dev/${sys##*/}
+        [ -b "$d" ] || continue
+        [ "$(cryptsetup luksUUID "$d" 2>/dev/null)" = "$1" ] && { echo "$d"; return 0; }
+    done
+    return 1
+}
+
+# wait_for COMMAND...: prints the block device COMMAND finds, retrying up to rd.timeout; fails
+# after that (the caller starts the emergency shell, outside the command substitution).
+wait_for() {
+    deadline=$(($(date +%s) + timeout))
+    while :; do
+        found=$("$@") && [ -n "$found" ] && [ -b "$found" ] && { echo "$found"; return 0; }
+        [ "$(date +%s)" -le "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
+not_there() { emergency "$1 did not appear within ${timeout}s ($(wc -l < "/lib/modules/$kver/load-order") modules loaded from kernel $kver)"; }
+
+# --- LUKS: first-boot encryption (rd.keel.encrypt) and unlocking (rd.luks.uuid) ---------
+key=/etc/keel/luks.key
+[ -z "$luks" ] || say "ignoring unsupported options:$luks (the fixture knows rd.luks.uuid)"
+if [ -n "$encrypt" ] && [ -z "$luks_uuid" ]; then
+    emergency "rd.keel.encrypt=$encrypt needs rd.luks.uuid= (the UUID the new LUKS volume gets)"
+fi
+if [ -n "$luks_uuid" ]; then
+    command -v cryptsetup >/dev/null || emergency "rd.luks.uuid=$luks_uuid but the initramfs has no cryptsetup (install cryptsetup and rebuild it)"
+    [ -r "$key" ] || emergency "rd.luks.uuid=$luks_uuid but the initramfs has no key file $key"
+    # No udev here: libdevmapper makes the /dev/mapper nodes itself.
+    export DM_DISABLE_UDEV=1
+    mkdir -p /run/cryptsetup
+    if [ -n "$encrypt" ]; then
+        edev=$(wait_for find_spec "$encrypt") || not_there "partition $encrypt to encrypt"
+        if ! cryptsetup isLuks "$edev"; then
+            # PBKDF2 with 1000 iterations: the key file is random, so a slow KDF adds nothing
+            # but minutes under emulation.
+            echo "keel-luks: encrypting $edev in place (LUKS2, UUID $luks_uuid); this happens once"
+            cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 32M --uuid "$luks_uuid" \
+                --key-file "$key" --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --batch-mode "$edev" \
+                || emergency "encrypting $edev failed"
+            echo "keel-luks: encrypted $edev"
+        elif cryptsetup luksDump "$edev" 2>/dev/null | grep -q 'online-reencrypt'; then
+            # Power lost mid-way: recover the hot zone from the header's journal, then go on.
+            echo "keel-luks: resuming the interrupted encryption of $edev"
+            cryptsetup repair --key-file "$key" --batch-mode "$edev" || emergency "recovering the interrupted encryption of $edev failed"
+            cryptsetup reencrypt --resume-only --key-file "$key" --batch-mode "$edev" || emergency "resuming the encryption of $edev failed"
+            echo "keel-luks: encrypted $edev"
+        fi
+    fi
+    ldev=$(wait_for luks_device "$luks_uuid") || not_there "LUKS volume $luks_uuid"
+    cryptsetup open --key-file "$key" "$ldev" root || emergency "cannot open $ldev (LUKS $luks_uuid) with $key"
+    echo "keel-luks: opened $ldev as /dev/mapper/root"
+fi
+# ------------------------------------------------------------------------------------------
+
 say "waiting for root=$root (up to ${timeout}s)"
-deadline=$(($(date +%s) + timeout)) dev=
-while :; do
-    dev=$(find_root) && [ -n "$dev" ] && [ -b "$dev" ] && break
-    [ "$(date +%s)" -le "$deadline" ] || emergency "root device $root did not appear within ${timeout}s ($(wc -l < "/lib/modules/$kver/load-order") modules loaded from kernel $kver)"
-    sleep 0.2
-done
+dev=$(wait_for find_spec "$root") || not_there "root device $root"
+# The same device by its mapping name, so /proc/mounts says /dev/mapper/root (made from sysfs
+# when libdevmapper did not make the node).
+case $dev in
+    /dev/dm-*)
+        sysdm=/sys/block/${dev#/dev/}
+        if [ -n "$luks_uuid" ] && [ "$(cat "$sysdm/dm/name" 2>/dev/null)" = root ]; then
+            if [ ! -b /dev/mapper/root ]; then
+                mkdir -p /dev/mapper
+                mknod /dev/mapper/root b "$(cut -d: -f1 "$sysdm/dev")" "$(cut -d: -f2 "$sysdm/dev")"
+            fi
+            dev=/dev/mapper/root
+        fi
+        ;;
+esac
 
 opts=$mode
 [ -z "$flags" ] || opts=$opts,$flags
