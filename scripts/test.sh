@@ -10,6 +10,12 @@ export KEEL_FIXTURE_REPO="${KEEL_FIXTURE_REPO:-$PWD/.work/fixture-repo}"
 tests/fixture-distro/build.sh "$KEEL_FIXTURE_REPO"
 # The fixture itself is checked with the real tools (rpmkeys, gpg, dnf install, rpm -Va) before anything relies on it.
 tests/fixture-distro/verify.sh "$KEEL_FIXTURE_REPO"
+# Debian's cloud-init 22.4.2 in a debootstrap chroot: keel-agent's side-by-side tests apply the same seeds to both.
+export KEEL_CLOUD_INIT_CHROOT="${KEEL_CLOUD_INIT_CHROOT:-$PWD/.work/cloud-init-chroot}"
+tests/cloud-init-chroot/build.sh "$KEEL_CLOUD_INIT_CHROOT"
+# keel-agent as an RPM (NativeAOT + packaging/keel-agent/keel-agent.spec) for the booted provisioning test.
+export KEEL_AGENT_REPO="${KEEL_AGENT_REPO:-$PWD/.work/agent-repo}"
+tests/agent-package/build.sh "$KEEL_AGENT_REPO"
 
 # Every test's scratch space lives under one directory that is removed at the end, pass or fail.
 TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/keel-tests.XXXXXX")

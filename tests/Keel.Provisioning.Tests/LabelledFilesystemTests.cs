@@ -72,6 +72,20 @@ public sealed class LabelledFilesystemTests
         Assert.Equal("LANG=C.UTF-8\n", t["/etc/locale.conf"]);
     }
 
+    [Fact]
+    public void An_empty_seed_directory_in_the_root_does_not_hide_a_cidata_filesystem()
+    {
+        // keel-agent's package ships /var/lib/cloud/seed/nocloud empty; cloud-init too only takes a seed directory with meta-data.
+        using var t = new TestRoot();
+        Directory.CreateDirectory(t.Root.Resolve("/var/lib/cloud/seed/nocloud"));
+        var image = Vfat(t, "cidata", Tree(t, NoCloudFiles("iid-from-disk")));
+
+        var status = Detect(t, image);
+        Assert.True(status.Status == "done", string.Join("; ", status.Errors.Select(e => e.Message)));
+        Assert.Equal("iid-from-disk", status.InstanceId);
+        Assert.Equal("from-label\n", t["/etc/hostname"]);
+    }
+
     [Theory]
     [InlineData("vfat", "config-2")]
     [InlineData("iso9660", "CONFIG-2")]

@@ -67,7 +67,9 @@ public static class DatasourceSelector
             {
                 case "NoCloud" or "NoCloudNet":
                     var seed = settings.NoCloudSeed ?? root.Resolve(Engine.CloudPaths.SeedDir + "/nocloud");
-                    if (settings.NoCloudSeed is not null || Directory.Exists(seed))
+                    // As cloud-init: the root's seed directory counts only when it holds meta-data. Packages ship it
+                    // empty (keel-agent's does), and then a cidata filesystem must still be found.
+                    if (settings.NoCloudSeed is not null || File.Exists(Path.Combine(seed, "meta-data")))
                     {
                         return new("NoCloud", _ => NoCloudSeed.Read(seed), null);
                     }

@@ -34,6 +34,7 @@ public sealed class SetHostnameModule : IModule
         context.Root.WriteText("/etc/hostname", written + "\n", (UnixFileMode)0x1a4);
         context.Root.WriteText(UpdateHostnameModule.PreviousHostnameFile, written + "\n", (UnixFileMode)0x1a4);
         context.Root.WriteText(CloudPaths.SetHostnameFile, record, (UnixFileMode)0x1a4);
+        context.Root.ApplyRunningHostname(written);
         context.Log.WriteLine($"set_hostname: {written}");
         return ModuleOutcome.Done;
     }

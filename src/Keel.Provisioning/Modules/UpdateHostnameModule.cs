@@ -45,6 +45,7 @@ public sealed class UpdateHostnameModule : IModule
         if (string.IsNullOrEmpty(system) || (system == previous && system != wanted))
         {
             context.Root.WriteText("/etc/hostname", wanted + "\n", (UnixFileMode)0x1a4);
+            context.Root.ApplyRunningHostname(wanted);
             context.Log.WriteLine($"update_hostname: {wanted}");
         }
 

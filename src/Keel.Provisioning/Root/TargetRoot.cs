@@ -225,7 +225,32 @@ public sealed class TargetRoot
 
         var tmp = Path.Combine(dir, $".{Path.GetFileName(host)}.keel-{Guid.NewGuid():N}");
         File.CreateSymbolicLink(tmp, target);
-        File.Move(tmp, host, overwrite: true);
+
+        // rename(2) itself: File.Move follows a link to an existing directory and then finds no file to move.
+        if (Native.Rename(tmp, host) != 0)
+        {
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            File.Delete(tmp);
+            throw new IOException($"{pathInRoot}: cannot replace it with a symlink to {target} (errno {errno})");
+        }
+    }
+
+    /// <summary>
+    /// On the running system (root "/") also sets the kernel's host name, as cloud-init does with hostname(1); a target
+    /// root only gets /etc/hostname, which its own boot applies. Throws IOException when the kernel refuses.
+    /// </summary>
+    public void ApplyRunningHostname(string hostname)
+    {
+        if (!IsHostRoot)
+        {
+            return;
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(hostname);
+        if (Native.SetHostname(bytes, (nuint)bytes.Length) != 0)
+        {
+            throw new IOException($"sethostname {hostname}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
     }
 
     /// <summary>Sets the owner of a resolved path (never following a final symlink).</summary>

@@ -71,28 +71,49 @@ if [ -x /usr/sbin/sshd ] && [ -x /usr/bin/ssh-keygen ]; then
     /usr/bin/ssh-keygen -A >/dev/null 2>&1 && say "ssh host keys present" || say "ssh-keygen -A failed"
 fi
 
-# Services enabled the systemd way (systemctl --root R enable UNIT): each
-# /etc/systemd/system/*.target.wants/*.service link starts its ExecStart= in the background.
-for link in /etc/systemd/system/*.target.wants/*.service; do
-    [ -e "$link" ] || [ -L "$link" ] || continue
+# Services enabled the systemd way (systemctl --root R enable UNIT), target by target in boot order
+# (sysinit, basic, multi-user, then the rest). A Type=oneshot unit runs all its ExecStart= lines in turn
+# and the boot waits for it, as systemd orders units after it; any other unit starts its first
+# ExecStart= in the background. Before=/After= are not read: the target order stands in for them.
+start_unit() {
+    link=$1
     name=${link##*/}
     unit=$link
     [ -f "$unit" ] || unit=/etc/systemd/system/$name
     [ -f "$unit" ] || unit=/usr/lib/systemd/system/$name
     if [ ! -f "$unit" ]; then
         say "$name: unit file not found"
-        continue
+        return
     fi
-    exec_start=$($bb sed -n 's/^ExecStart=//p' "$unit" | $bb head -n 1)
     # systemd's prefixes (-, @, +, !) do not concern this init.
-    exec_start=$(echo "$exec_start" | $bb sed 's/^[-@+!:]*//')
-    binary=${exec_start%% *}
+    commands=$($bb sed -n 's/^ExecStart=[-@+!:]*//p' "$unit")
+    binary=$(echo "$commands" | $bb head -n 1)
+    binary=${binary%% *}
     if [ -z "$binary" ] || [ ! -x "$binary" ]; then
         say "$name: ExecStart binary missing"
-        continue
+        return
     fi
     say "starting $name"
-    $bb setsid /bin/sh -c "exec $exec_start" </dev/null >/dev/console 2>&1 &
+    if $bb grep -q '^Type=oneshot' "$unit"; then
+        echo "$commands" | while IFS= read -r command; do
+            /bin/sh -c "exec $command" </dev/null >/dev/console 2>&1 || say "$name: '$command' exited with $?"
+        done
+    else
+        $bb setsid /bin/sh -c "exec $(echo "$commands" | $bb head -n 1)" </dev/null >/dev/console 2>&1 &
+    fi
+}
+for target in sysinit basic multi-user; do
+    for link in /etc/systemd/system/$target.target.wants/*.service; do
+        [ -e "$link" ] || [ -L "$link" ] || continue
+        start_unit "$link"
+    done
+done
+for wants in /etc/systemd/system/*.target.wants; do
+    case ${wants##*/} in sysinit.target.wants|basic.target.wants|multi-user.target.wants) continue ;; esac
+    for link in "$wants"/*.service; do
+        [ -e "$link" ] || [ -L "$link" ] || continue
+        start_unit "$link"
+    done
 done
 
 # Boot scripts: every executable in /etc/rc.d/boot.d, in sorted order.

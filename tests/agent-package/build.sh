@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds keel-agent as an RPM repository the fixture distribution's images can install it from:
+# NativeAOT publish of src/Keel.Agent, rpmbuild of packaging/keel-agent/keel-agent.spec (the spec images
+# of the real distribution would use), createrepo_c.
+#
+#   tests/agent-package/build.sh [DEST]      (default .work/agent-repo)
+#
+# A second run with unchanged inputs does nothing (DEST/.stamp holds the input hash). DEST is built beside
+# itself and renamed into place, so it is never half-built. The repository is unsigned: configs using it
+# set gpgcheck: false for it (the fixture distribution's own repository stays signed).
+set -euo pipefail
+
+readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly REPO_ROOT=$(cd "$HERE/../.." && pwd)
+dest=$(realpath -m -- "${1:-$REPO_ROOT/.work/agent-repo}")
+readonly DEST=$dest
+# 2025-01-01T00:00:00Z, as the fixture distribution.
+readonly EPOCH=1735689600
+
+log() { printf 'agent-package: %s\n' "$*" >&2; }
+die() { printf 'agent-package: error: %s\n' "$*" >&2; exit 1; }
+
+for t in dotnet rpmbuild createrepo_c sha256sum; do
+    command -v "$t" >/dev/null || die "$t not found; run scripts/setup-host.sh"
+done
+
+input_hash=$(
+    cd "$REPO_ROOT"
+    {
+        cat "$HERE/build.sh"
+        git ls-files -s src/Keel.Agent src/Keel.Provisioning packaging/keel-agent Directory.Build.props Directory.Packages.props 2>/dev/null ||
+            find src/Keel.Agent src/Keel.Provisioning packaging/keel-agent -type f ! -path '*/bin/*' ! -path '*/obj/*' -exec sha256sum {} +
+        # Uncommitted edits count too.
+        git diff HEAD -- src/Keel.Agent src/Keel.Provisioning packaging/keel-agent 2>/dev/null || true
+    } | sha256sum | cut -d' ' -f1
+)
+if [[ -f $DEST/.stamp && $(<"$DEST/.stamp") == "$input_hash" && -f $DEST/repodata/repomd.xml ]]; then
+    log "up to date: $DEST"
+    exit 0
+fi
+
+mkdir -p "$(dirname "$DEST")"
+work=$(mktemp -d "$DEST.tmp-XXXXXX")
+trap 'rm -rf -- "$work"' EXIT
+
+log "publishing keel-agent (NativeAOT)"
+dotnet publish "$REPO_ROOT/src/Keel.Agent" -r linux-x64 -c Release -o "$work/publish" -nologo -v quiet >&2 ||
+    die "dotnet publish of src/Keel.Agent (NativeAOT) failed"
+[[ -x $work/publish/keel-agent ]] || die "publish wrote no $work/publish/keel-agent"
+
+log "rpmbuild packaging/keel-agent/keel-agent.spec"
+# The binary's automatic soname requirements are left out: the fixture's glibc does not list every GLIBC_x.y symbol
+# version (the spec's own "Requires: glibc" stays). Debian's rpm has no systemd-rpm-macros: the definitions below do what Fedora's do on a first install
+# (apply the distribution's presets) and nothing when systemctl is absent.
+SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --nodeps --quiet \
+    --define "_topdir $work/rpmbuild" \
+    --define "_sourcedir $REPO_ROOT" \
+    --define "agent_bin $work/publish/keel-agent" \
+    --define "dist .azl4" \
+    --define "_unitdir /usr/lib/systemd/system" \
+    --define "_binary_payload w19.zstdio" \
+    --define "use_source_date_epoch_as_buildtime 1" \
+    --define "clamp_mtime_to_source_date_epoch 1" \
+    --define "_buildhost keel-fixture.invalid" \
+    --define '__requires_exclude_from ^/usr/bin/keel-agent$' \
+    --define 'systemd_post() if [ $1 -eq 1 ] && command -v systemctl >/dev/null 2>&1; then systemctl --no-reload preset %{?*} >/dev/null 2>&1 || :; fi' \
+    --define 'systemd_preun() if [ $1 -eq 0 ] && command -v systemctl >/dev/null 2>&1; then systemctl --no-reload disable --now %{?*} >/dev/null 2>&1 || :; fi' \
+    --define 'systemd_postun() :' \
+    --define 'systemd_postun_with_restart() :' \
+    "$REPO_ROOT/packaging/keel-agent/keel-agent.spec" >&2 || die "rpmbuild of keel-agent.spec failed"
+
+mkdir -p "$work/repo/Packages"
+find "$work/rpmbuild/RPMS" -name '*.rpm' -exec mv -t "$work/repo/Packages" {} +
+createrepo_c --quiet --revision "$EPOCH" --set-timestamp-to-revision "$work/repo" >&2
+printf '%s\n' "$input_hash" >"$work/repo/.stamp"
+
+rm -rf -- "$DEST.old"
+[[ ! -e $DEST ]] || mv -- "$DEST" "$DEST.old"
+mv -- "$work/repo" "$DEST"
+rm -rf -- "$DEST.old"
+log "built $DEST: $(cd "$DEST/Packages" && ls)"
