@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using Keel.Processes;
 
 namespace Keel.Install;
 
@@ -31,74 +30,36 @@ public sealed class RpmRunner
     /// </summary>
     public async Task<string> RunAsync(string stepId, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(_executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (_sourceDateEpoch is { } epoch)
-        {
-            psi.Environment["SOURCE_DATE_EPOCH"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        psi.ArgumentList.Add("--root");
-        psi.ArgumentList.Add(_root);
-        psi.ArgumentList.Add("--dbpath");
-        psi.ArgumentList.Add(DbPath);
-        foreach (var a in arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Start(psi, stepId);
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var args = new List<string> { "--root", _root, "--dbpath", DbPath };
+        args.AddRange(arguments);
+        var environment = _sourceDateEpoch is { } epoch
+            ? new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : null;
+        ToolResult result;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            // The shared runner kills rpm on cancellation: a cancelled build must not leave it writing into a root that is about to go.
+            result = await ToolRunner.RunAsync(_executable, args, environment, cancellationToken, allowFailure: true).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (IOException ex)
         {
-            // A cancelled build must not leave rpm writing into a root that is about to be removed.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            throw;
+            throw new IOException($"{stepId}: {ex.Message}", ex);
         }
 
-        var output = await stdout.ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        if (result.ExitCode != 0)
         {
-            throw new IOException($"{stepId}: rpm --root {_root} {(psi.ArgumentList.Count > 4 ? psi.ArgumentList[4] : "")} failed (exit {process.ExitCode}): {OneLine(errors.Length > 0 ? errors : output)}");
+            // rpm reports one problem per line (every NOKEY, every conflict): all of them, joined, not only the last.
+            throw new IOException($"{stepId}: rpm --root {_root} {(args.Count > 4 ? args[4] : "")} failed (exit {result.ExitCode}): {OneLine(result.Error.Length > 0 ? result.Error : result.Output)}");
         }
 
-        return output;
+        return result.Output;
     }
 
     /// <summary>Whether this rpm knows --force-debian (Debian's rpm refuses plain installs without it).</summary>
     public async Task<bool> NeedsForceDebianAsync(CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(_executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("--help");
-        using var process = Start(psi, "rpm --help");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var text = await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false);
-        return text.Contains("--force-debian", StringComparison.Ordinal);
-    }
-
-    private static Process Start(ProcessStartInfo psi, string what)
-    {
-        try
-        {
-            return Process.Start(psi) ?? throw new IOException($"{what}: could not start {psi.FileName}");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new IOException($"{what}: cannot run {psi.FileName}: {ex.Message}", ex);
-        }
+        var result = await ToolRunner.RunAsync(_executable, ["--help"], null, cancellationToken, allowFailure: true).ConfigureAwait(false);
+        return (result.Output + result.Error).Contains("--force-debian", StringComparison.Ordinal);
     }
 
     // rpm reports one problem per line; the message must stay one line, so the lines are joined and the tail kept.

@@ -1,3 +1,4 @@
+using Keel.Processes;
 namespace Keel.VirtualMachines;
 
 /// <summary>Makes a NoCloud seed: a small vfat image labelled "cidata" holding a directory's files, built in user space with mkfs.vfat and mcopy.</summary>
@@ -40,14 +41,14 @@ public static class SeedImage
         var temp = destination + ".tmp";
         try
         {
-            await ToolRunner.RunAsync(mkfs, ["-C", "-n", Label, temp, sizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
+            await ToolRunner.RunAsync(mkfs, ["-C", "-n", Label, temp, sizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, cancellationToken).ConfigureAwait(false);
             if (entries.Count > 0)
             {
                 // -s copies subdirectories; -Q stops at the first error instead of skipping files.
                 List<string> args = ["-i", temp, "-s", "-Q"];
                 args.AddRange(entries.Select(e => e.FullName));
                 args.Add("::/");
-                await ToolRunner.RunAsync(mcopy, args, cancellationToken).ConfigureAwait(false);
+                await ToolRunner.RunAsync(mcopy, args, null, cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, destination, overwrite: true);

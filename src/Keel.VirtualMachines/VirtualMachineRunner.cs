@@ -1,3 +1,4 @@
+using Keel.Processes;
 using System.Diagnostics;
 using System.Security.Cryptography;
 
@@ -53,7 +54,7 @@ public sealed class VirtualMachineRunner
             {
                 bootDisk = Path.Combine(workDir, "overlay.qcow2");
                 bootFormat = DiskImageFormat.Qcow2;
-                await ToolRunner.RunAsync(qemuImg, ["create", "-q", "-f", "qcow2", "-F", format.QemuName(), "-b", image, bootDisk], cancellationToken).ConfigureAwait(false);
+                await ToolRunner.RunAsync(qemuImg, ["create", "-q", "-f", "qcow2", "-F", format.QemuName(), "-b", image, bootDisk], null, cancellationToken).ConfigureAwait(false);
             }
 
             string? vars = null;

@@ -53,7 +53,7 @@ public static class InitramfsBuilder
                 .. includes.SelectMany(i => new[] { "--include", i.SourceInRoot, i.Destination }),
                 OutputInRoot, kernel.Version,
             ];
-            await ToolRunner.RunAsync("boot.install", "unshare", args, cancellationToken, env, "util-linux").ConfigureAwait(false);
+            await StepTool.RunAsync("boot.install", "unshare", args, cancellationToken, env, "util-linux").ConfigureAwait(false);
             if (!File.Exists(output))
             {
                 throw new IOException($"boot.install: dracut exited 0 but wrote no {OutputInRoot}");

@@ -42,7 +42,7 @@ public static class UkiBuilder
 
             args.Add(parts.Stub);
             args.Add(tmp);
-            await ToolRunner.RunAsync("boot.install", "objcopy", args, cancellationToken, debianPackage: "binutils").ConfigureAwait(false);
+            await StepTool.RunAsync("boot.install", "objcopy", args, cancellationToken, debianPackage: "binutils").ConfigureAwait(false);
             ClearTimestampAndChecksum(tmp);
             File.Move(tmp, output, overwrite: true);
         }

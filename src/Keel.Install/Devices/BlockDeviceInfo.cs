@@ -18,8 +18,8 @@ public sealed record BlockDeviceInfo(string Path, string Name, string DevNumber,
 
         // .NET does not expose the file type, so stat(1) tells a block device from a file, and its major:minor finds the
         // device in sysfs whatever name or symlink (/dev/disk/by-id/...) it was given by.
-        var stat = Processes.ToolRunner.RunAsync("storage.check", "stat", ["-L", "-c", "%F:%t:%T", device], CancellationToken.None, debianPackage: "coreutils")
-            .GetAwaiter().GetResult().StandardOutput.Trim().Split(':');
+        var stat = Processes.StepTool.RunAsync("storage.check", "stat", ["-L", "-c", "%F:%t:%T", device], CancellationToken.None, debianPackage: "coreutils")
+            .GetAwaiter().GetResult().Output.Trim().Split(':');
         if (stat[0] != "block special file")
         {
             throw new IOException(stat[0] == "regular file"

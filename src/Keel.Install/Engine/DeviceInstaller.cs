@@ -57,8 +57,8 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
         await DiskWriter.WriteAsync(options.Device, device.SizeBytes, layout, tree.Trees, device: true, progress, cancellationToken).ConfigureAwait(false);
         // Flush what mkfs wrote through the partition devices; partx (not BLKRRPART) keeps the kernel's view of the new
         // partitions, also on kernels that cannot parse GPT themselves.
-        await Processes.ToolRunner.RunAsync("storage.format", "blockdev", ["--flushbufs", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
-        await Processes.ToolRunner.RunAsync("storage.format", "partx", ["--update", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+        await Processes.StepTool.RunAsync("storage.format", "blockdev", ["--flushbufs", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+        await Processes.StepTool.RunAsync("storage.format", "partx", ["--update", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
         work.Dispose();
         progress?.Report(new EngineEvent("finalize.cleanup", "staging tree removed; partitions flushed", 1, 1));
         return new DeviceInstallResult(options.Device, device.SizeBytes, tree.Packages, tree.KernelCommandLine);

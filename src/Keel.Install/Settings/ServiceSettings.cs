@@ -45,5 +45,5 @@ public static class ServiceSettings
     }
 
     private static Task Systemctl(TargetRoot root, IEnumerable<string> args, CancellationToken cancellationToken) =>
-        ToolRunner.RunAsync("system.services", "systemctl", ["--root", root.RootPath, "--quiet", .. args], cancellationToken, debianPackage: "systemd");
+        StepTool.RunAsync("system.services", "systemctl", ["--root", root.RootPath, "--quiet", .. args], cancellationToken, debianPackage: "systemd");
 }

@@ -34,7 +34,7 @@ public static class SshSettings
         }
 
         // ssh-keygen -A -f PREFIX writes PREFIX/etc/ssh/ssh_host_*_key for every type sshd uses by default.
-        await ToolRunner.RunAsync("system.ssh", "ssh-keygen", ["-A", "-f", root.RootPath], cancellationToken, debianPackage: "openssh-client").ConfigureAwait(false);
+        await StepTool.RunAsync("system.ssh", "ssh-keygen", ["-A", "-f", root.RootPath], cancellationToken, debianPackage: "openssh-client").ConfigureAwait(false);
         return "host keys made: " + string.Join(", ", Directory.EnumerateFiles(etcSsh, "ssh_host_*_key").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 }
