@@ -1,6 +1,6 @@
-using Keel.Processes;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Keel.Processes;
 
 namespace Keel.VirtualMachines;
 
