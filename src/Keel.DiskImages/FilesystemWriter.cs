@@ -42,7 +42,7 @@ public static class FilesystemWriter
                 await VfatMaker.CreateAsync(region, request, log, ct).ConfigureAwait(false);
                 break;
             case "xfs":
-                await XfsMaker.CreateAsync(region, request, ct).ConfigureAwait(false);
+                await XfsMaker.CreateAsync(region, request, log, ct).ConfigureAwait(false);
                 break;
             case "swap":
                 await SwapMaker.CreateAsync(region, request, ct).ConfigureAwait(false);

@@ -43,6 +43,10 @@ internal static class HostTools
 
     public static string Fallocate => Require("fallocate", "util-linux");
 
+    public static string Losetup => Require("losetup", "mount");
+
+    public static string Unshare => Require("unshare", "util-linux");
+
     public static string Partx => Require("partx", "util-linux");
 
     public static string Blockdev => Require("blockdev", "util-linux");

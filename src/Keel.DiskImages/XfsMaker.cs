@@ -1,22 +1,17 @@
 namespace Keel.DiskImages;
 
 /// <summary>
-/// Makes an empty XFS: mkfs.xfs straight onto a device region at offset 0, otherwise in a sparse file beside the target that is
-/// then copied into the region (mkfs.xfs has no offset option). xfsprogs 6.1 can only populate from a protofile, which loses
-/// mtimes, xattrs and hard links, so a source with content is refused.
+/// Makes an XFS: mkfs.xfs straight onto a device region at offset 0, otherwise in a sparse file beside the target that is then
+/// copied into the region (mkfs.xfs has no offset option). A source tree is copied in by <see cref="XfsFiller"/> before that copy.
 /// </summary>
 internal static class XfsMaker
 {
-    public static async Task CreateAsync(TargetRegion region, FilesystemRequest request, CancellationToken ct)
+    public static async Task CreateAsync(TargetRegion region, FilesystemRequest request, IProgress<string>? log, CancellationToken ct)
     {
-        if (request.SourceDirectory is not null && Directory.EnumerateFileSystemEntries(request.SourceDirectory).Any())
-        {
-            throw new NotSupportedException($"{request.SourceDirectory}: populating xfs from a directory is not supported (xfsprogs 6.1 has no -d); use ext4 or an empty xfs");
-        }
-
         var mkfs = HostTools.MkfsXfs;
         string[] options = ["-f", "-q", "-m", "uuid=" + request.Uuid.ToString("D"), "-L", request.Label, "-d", "size=" + request.SizeBytes];
-        await RegionMaker.MakeAsync(region, request, mkfs, options, ct).ConfigureAwait(false);
+        Func<string, CancellationToken, Task>? fill = request.SourceDirectory is null ? null : (image, token) => XfsFiller.FillAsync(image, request, log, token);
+        await RegionMaker.MakeAsync(region, request, mkfs, options, fill, ct).ConfigureAwait(false);
     }
 }
 
@@ -27,19 +22,28 @@ internal static class SwapMaker
     {
         var mkswap = HostTools.Mkswap;
         string[] options = ["-q", "-p", "4096", "-U", request.Uuid.ToString("D"), "-L", request.Label];
-        await RegionMaker.MakeAsync(region, request, mkswap, options, ct).ConfigureAwait(false);
+        await RegionMaker.MakeAsync(region, request, mkswap, options, null, ct).ConfigureAwait(false);
     }
 }
 
-/// <summary>Runs a mkfs that has no offset option: on a device region at offset 0 directly, otherwise on a sparse staging file copied into the region.</summary>
+/// <summary>
+/// Runs a mkfs that has no offset option, then the optional <c>fill</c> step on what it made: on a device region at offset 0
+/// directly, otherwise on a sparse staging file copied into the region afterwards.
+/// </summary>
 internal static class RegionMaker
 {
-    public static async Task MakeAsync(TargetRegion region, FilesystemRequest request, string program, IReadOnlyList<string> options, CancellationToken ct)
+    public static async Task MakeAsync(TargetRegion region, FilesystemRequest request, string program, IReadOnlyList<string> options,
+        Func<string, CancellationToken, Task>? fill, CancellationToken ct)
     {
         // FilesystemWriter has checked that a device region is the whole device.
         if (region.Target.IsBlockDevice)
         {
             await ToolRunner.RunAsync(program, [.. options, region.Path], null, ct).ConfigureAwait(false);
+            if (fill is not null)
+            {
+                await fill(region.Path, ct).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -53,6 +57,11 @@ internal static class RegionMaker
             }
 
             await ToolRunner.RunAsync(program, [.. options, staging], null, ct).ConfigureAwait(false);
+            if (fill is not null)
+            {
+                await fill(staging, ct).ConfigureAwait(false);
+            }
+
             await RegionIo.CopyIntoAsync(staging, region.Target, region.OffsetBytes, region.SizeBytes, ct).ConfigureAwait(false);
         }
         finally

@@ -30,6 +30,18 @@ public class DeviceTests
             Assert.True(Directory.Exists("/sys/class/block/" + Path.GetFileName(root)), $"{root} is not known to the kernel after the table was written");
             var src = dir["root"];
             SourceTrees.BuildRoot(src, reverse: false);
+
+            // xfs with content on the partition device itself (mkfs.xfs and the loop mount both take the device), replaced by ext4 below.
+            await FilesystemWriter.CreateAsync(root, new FilesystemRequest("xfs", "data", StableIds.Derive("t", "x"), src, 0, layout[1].SizeBytes, SourceTrees.Epoch));
+            Assert.Equal("xfs", Blkid(root, 0)["TYPE"]);
+            Assert.Equal(0, RunFull("xfs_repair", ["-n", root], allowFailure: true).Exit);
+            WithReadOnlyMount(root, 0, layout[1].SizeBytes, "xfs", mnt =>
+            {
+                Assert.Equal("4755 1234:5678 600", string.Join(' ', Run("stat", "-c", "%a", Path.Combine(mnt, "usr/bin/tool")).Trim(),
+                    Run("stat", "-c", "%u:%g %a", Path.Combine(mnt, "home/user/secret")).Trim()));
+                Assert.Equal("system_u:object_r:etc_t:s0\0"u8.ToArray(), GetXattr(Path.Combine(mnt, "etc/hostname"), "security.selinux"));
+            });
+            Assert.DoesNotContain(root, Run("losetup", "--list", "--noheadings", "--output", "BACK-FILE").Split('\n', StringSplitOptions.TrimEntries));
             await FilesystemWriter.CreateAsync(root, new FilesystemRequest("ext4", "root", StableIds.Derive("t", "root"), src, 0, layout[1].SizeBytes, SourceTrees.Epoch));
             await FilesystemWriter.CreateAsync(esp, new FilesystemRequest("vfat", "ESP", StableIds.Derive("t", "esp"), null, 0, layout[0].SizeBytes, null));
             var xfsArea = await Assert.ThrowsAsync<ArgumentException>(() =>

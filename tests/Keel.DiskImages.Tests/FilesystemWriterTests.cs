@@ -175,6 +175,116 @@ public class FilesystemWriterTests
     }
 
     [Fact]
+    public async Task Xfs_with_content_keeps_owners_modes_links_devices_xattrs_and_clamped_mtimes()
+    {
+        using var dir = new TempDir();
+        var src = dir["root"];
+        SourceTrees.BuildRoot(src, reverse: false);
+        var home = Path.Combine(src, "home/private");
+        Run("chmod", "0755", src);
+        Directory.CreateDirectory(home);
+        File.WriteAllText(Path.Combine(home, "notes"), "mine\n");
+        Run("chown", "-R", "1000:1000", home);
+        Run("chmod", "0700", home);
+        Touch(Path.Combine(home, "notes"), SourceTrees.Mtime);
+        Touch(home, SourceTrees.Mtime);
+        Run("chmod", "0555", src);
+        var disk = NewDisk(dir, "disk.raw", 400 * MiB);
+        Mark(disk, 66 * MiB - 4096);
+        Mark(disk, 386 * MiB);
+
+        await FilesystemWriter.CreateAsync(disk, new FilesystemRequest("xfs", "data", Uuid, src, 66 * MiB, 320 * MiB, SourceTrees.Epoch));
+
+        AssertMarked(disk, 66 * MiB - 4096);
+        AssertMarked(disk, 386 * MiB);
+        var id = Blkid(disk, 66 * MiB);
+        Assert.Equal(("xfs", Uuid.ToString(), "data"), (id["TYPE"], id["UUID"], id["LABEL"]));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp", SearchOption.AllDirectories).Concat(Directory.GetFiles(dir.Path, ".*")));
+        Assert.Empty(LeftoversMentioning(dir.Path));
+
+        // What lstat says about every entry, mtimes clamped as the writer promises. Inode numbers and directory sizes differ between
+        // filesystems, so hard links are checked apart and directory sizes left out.
+        var paths = Run("find", src, "-printf", "%P\\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains("home/private/notes", paths);
+        string Describe(string root, bool clamp) => string.Join('\n', paths.Prepend("").Select(p =>
+        {
+            var f = Run("stat", "-c", "%F|%a|%u:%g|%h|%s|%t:%T|%Y", "--", Path.Combine(root, p)).Trim().Split('|');
+            var mtime = long.Parse(f[^1]);
+            f[4] = f[0] == "directory" ? "-" : f[4];
+            f[^1] = (clamp ? SourceTree.Clamp(mtime, SourceTrees.Epoch) : mtime).ToString();
+            return p + " " + string.Join('|', f);
+        }));
+        var expected = Describe(src, clamp: true);
+        Assert.Contains("\nvar/future regular file|644|0:0|1|16|0:0|" + SourceTrees.Epoch, expected);
+        WithReadOnlyMount(disk, 66 * MiB, 320 * MiB, "xfs", mnt =>
+        {
+            Assert.Equal(expected, Describe(mnt, clamp: false));
+            Assert.Equal(Run("stat", "-c", "%i", Path.Combine(mnt, "usr/bin/tool")), Run("stat", "-c", "%i", Path.Combine(mnt, "usr/bin/tool2")));
+            Assert.Equal("usr/bin", Run("readlink", Path.Combine(mnt, "bin")).Trim());
+            Assert.Equal("keel\n", File.ReadAllText(Path.Combine(mnt, "etc/hostname")));
+            Assert.Equal("system_u:object_r:etc_t:s0\0"u8.ToArray(), GetXattr(Path.Combine(mnt, "etc/hostname"), "security.selinux"));
+        });
+
+        var region = dir["xfs.img"];
+        Run("dd", $"if={disk}", $"of={region}", "bs=1M", "skip=66", "count=320", "conv=sparse", "status=none");
+        Assert.Equal(0, RunFull("xfs_repair", ["-n", region], allowFailure: true).Exit);
+    }
+
+    [Fact]
+    public async Task A_failed_or_cancelled_xfs_fill_leaves_no_mount_loop_device_or_staging_file()
+    {
+        using var dir = new TempDir();
+        var src = dir["big"];
+        Directory.CreateDirectory(src);
+
+        // Real (non-zero) bytes, so the copy cannot keep it sparse: more than the 320 MiB filesystem holds.
+        using (var big = File.Create(Path.Combine(src, "big")))
+        {
+            var chunk = Enumerable.Repeat((byte)0x5A, (int)MiB).ToArray();
+            for (int i = 0; i < 330; i++)
+            {
+                big.Write(chunk);
+            }
+        }
+
+        var disk = NewDisk(dir, "disk.raw", 400 * MiB);
+        var request = new FilesystemRequest("xfs", "data", Uuid, src, 66 * MiB, 320 * MiB, null);
+        var full = await Assert.ThrowsAsync<IOException>(() => FilesystemWriter.CreateAsync(disk, request));
+        Assert.Contains("No space left on device", full.Message);
+        Assert.StartsWith(src + ": copying into xfs 'data' failed", full.Message);
+        Assert.DoesNotContain('\n', full.Message);
+        Assert.Empty(LeftoversMentioning(dir.Path));
+        Assert.Empty(LeftoversMentioning("keel-xfs-"));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
+
+        // Cancelled once the copy step is announced: mkfs ran, the namespace never started, and the finally blocks still clean up.
+        var small = dir["small"];
+        Directory.CreateDirectory(small);
+        File.WriteAllText(Path.Combine(small, "f"), "x");
+        using var cts = new CancellationTokenSource();
+        var log = new CancelOn("copying", cts);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FilesystemWriter.CreateAsync(disk, request with { SourceDirectory = small }, log, cts.Token));
+        Assert.True(log.Fired);
+        Assert.Empty(LeftoversMentioning(dir.Path));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
+    }
+
+    /// <summary>A progress sink that cancels when a message containing a text arrives (synchronously, unlike Progress&lt;T&gt;).</summary>
+    private sealed class CancelOn(string text, CancellationTokenSource cts) : IProgress<string>
+    {
+        public bool Fired { get; private set; }
+
+        public void Report(string value)
+        {
+            if (value.Contains(text, StringComparison.Ordinal))
+            {
+                Fired = true;
+                cts.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Bad_requests_fail_with_one_line_naming_the_input()
     {
         using var dir = new TempDir();
@@ -193,7 +303,6 @@ public class FilesystemWriterTests
             (good with { SizeBytes = 200 * MiB }, typeof(ArgumentException), "ends past the target's"),
             (good with { SourceDirectory = dir["missing"] }, typeof(ArgumentException), "does not exist"),
             (good with { Uuid = Guid.Empty }, typeof(ArgumentException), "all zeros"),
-            (good with { Type = "xfs", Label = "data", SourceDirectory = src }, typeof(NotSupportedException), "populating xfs"),
             (good with { Type = "vfat", Label = "ESP", SourceDirectory = src, SizeBytes = 64 * MiB }, typeof(NotSupportedException), "only files and directories"),
             (good with { Type = "xfs", Label = "data", SizeBytes = 16 * MiB }, typeof(IOException), "mkfs.xfs exited with status"),
         };

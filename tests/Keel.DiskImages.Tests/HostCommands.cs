@@ -59,6 +59,49 @@ internal static partial class HostCommands
         }
     }
 
+    /// <summary>An extended attribute's value read without following symlinks, or null when the path does not have it.</summary>
+    public static byte[]? GetXattr(string path, string name)
+    {
+        var buffer = new byte[4096];
+        var n = lgetxattr(path, name, buffer, (nuint)buffer.Length);
+        return n < 0 ? null : buffer[..(int)n];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> on the filesystem in [offset, offset+size) of <paramref name="path"/>, mounted read-only through a
+    /// read-only loop device; unmounts and detaches whatever happens.
+    /// </summary>
+    public static void WithReadOnlyMount(string path, long offset, long size, string type, Action<string> check)
+    {
+        var loop = Run("losetup", "--find", "--show", "--read-only", "--offset", offset.ToString(), "--sizelimit", size.ToString(), path).Trim();
+        var mountPoint = Directory.CreateTempSubdirectory("keel-diskimages-mnt-").FullName;
+        try
+        {
+            Run("mount", "-t", type, "-o", "ro,nouuid", loop, mountPoint);
+            try
+            {
+                check(mountPoint);
+            }
+            finally
+            {
+                Run("umount", mountPoint);
+            }
+        }
+        finally
+        {
+            Run("losetup", "--detach", loop);
+            Directory.Delete(mountPoint);
+        }
+    }
+
+    /// <summary>Loop devices and mounts that mention <paramref name="text"/> (a temporary path): what a failed run must not leave behind.</summary>
+    public static string[] LeftoversMentioning(string text) =>
+        Run("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE").Split('\n').Concat(File.ReadAllLines("/proc/self/mountinfo"))
+            .Where(l => l.Contains(text, StringComparison.Ordinal)).ToArray();
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint lgetxattr(string path, string name, byte[] value, nuint size);
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int lsetxattr(string path, string name, byte[] value, nuint size, int flags);
 
