@@ -13,7 +13,7 @@ packages=(
   python3-yaml                 # tests/fixture-distro/verify.sh compares presets with comps
   openssh-client openssh-server kmod passwd  # fixture-distro packages the host sshd and depmod; keel-agent's ssh module runs ssh-keygen; tests read expiry with chage
   qemu-system-x86 qemu-utils ovmf systemd-boot-efi linux-image-amd64 busybox-static mtools dosfstools gdisk binutils  # keel vm run (qemu, OVMF, qemu-img, NoCloud seed) and tests/boot-fixture/build.sh
-  e2fsprogs xfsprogs util-linux  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap
+  e2fsprogs xfsprogs util-linux mount  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap, losetup (xfs fill)
   coreutils systemd time       # stat(1) in the device checks; systemctl --root for services; /usr/bin/time in bench/
   cryptsetup-bin               # the fixture packages the host cryptsetup for first-boot LUKS2 encryption
   debootstrap debian-archive-keyring xorriso  # cloud-init 22.4.2 chroot for side-by-side tests; keel-agent reads iso9660 seeds

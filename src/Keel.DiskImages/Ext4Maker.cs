@@ -1,4 +1,5 @@
 using System.Text;
+using Keel.Processes;
 
 namespace Keel.DiskImages;
 

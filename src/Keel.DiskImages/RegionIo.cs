@@ -1,3 +1,4 @@
+using Keel.Processes;
 namespace Keel.DiskImages;
 
 /// <summary>Clears and fills byte ranges of a target without touching anything outside them.</summary>

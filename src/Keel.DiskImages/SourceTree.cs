@@ -1,3 +1,4 @@
+using Keel.Processes;
 namespace Keel.DiskImages;
 
 /// <summary>One entry of a source tree as lstat sees it: its path relative to the root, its kind (find's %y letter) and mtime in seconds.</summary>

@@ -1,3 +1,4 @@
+using Keel.Processes;
 namespace Keel.DiskImages;
 
 /// <summary>What a write target is: an image file or a block device, and how many bytes it holds.</summary>

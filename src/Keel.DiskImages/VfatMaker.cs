@@ -1,3 +1,4 @@
+using Keel.Processes;
 namespace Keel.DiskImages;
 
 /// <summary>
