@@ -36,25 +36,19 @@ internal static class BuildCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var path = parse.GetValue(file)!;
-            var catalog = PresetCatalog.CreateDefault(parse.GetValue(presets));
-            var loaded = ConfigCommandSupport.LoadValid(path, catalog, stderr, out var exit);
-            if (loaded is null)
+            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), parse.GetValue(repo), stderr, out var exit);
+            if (engine is not { } valid)
             {
                 return exit;
             }
 
-            if (parse.GetValue(repo) is { } dir)
-            {
-                RepositoryOverride.Apply(loaded, dir);
-            }
+            var (loaded, request) = valid;
 
-            var request = PackageRequest.Build(loaded, catalog);
             var options = new ImageBuildOptions
             {
                 Output = parse.GetValue(output)!,
                 Format = parse.GetValue(format) is { } f && ConfigNames.TryParseEnum(typeof(ImageFormat), f, out var v) ? (ImageFormat)v! : null,
-                SourceDateEpoch = SourceDateEpoch(),
+                SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch(),
             };
             using var reporter = ProgressOptions.CreateReporter(parse.GetValue(progressMode)!, parse.InvocationConfiguration.Output, stderr);
             var result = await new ImageBuilder(options).BuildAsync(loaded, request, reporter, ct).ConfigureAwait(false);
@@ -62,18 +56,5 @@ internal static class BuildCommand
             return ExitCodes.Ok;
         });
         return cmd;
-    }
-
-    internal static long? SourceDateEpoch()
-    {
-        var text = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
-            ? epoch
-            : throw new ArgumentException($"SOURCE_DATE_EPOCH '{text}': not a number of seconds since 1970");
     }
 }

@@ -1,6 +1,7 @@
 using Keel.Config.Loading;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Install;
 
 namespace Keel.Cli.Commands;
 
@@ -25,5 +26,40 @@ internal static class ConfigCommandSupport
 
         exitCode = ExitCodes.Ok;
         return result.Config;
+    }
+
+    /// <summary>
+    /// For commands that run the engine: the validated config with `--repo DIR` applied, and its package request; null
+    /// with the errors printed and <paramref name="exitCode"/> set.
+    /// </summary>
+    public static (LoadedConfig Loaded, PackageRequest Request)? LoadForEngine(string path, string[]? presetDirectories, string? repository, TextWriter stderr, out int exitCode)
+    {
+        var catalog = PresetCatalog.CreateDefault(presetDirectories);
+        var loaded = LoadValid(path, catalog, stderr, out exitCode);
+        if (loaded is null)
+        {
+            return null;
+        }
+
+        if (repository is not null)
+        {
+            RepositoryOverride.Apply(loaded, repository);
+        }
+
+        return (loaded, PackageRequest.Build(loaded, catalog));
+    }
+
+    /// <summary>SOURCE_DATE_EPOCH from the environment; null when unset, ArgumentException when not a number.</summary>
+    public static long? SourceDateEpoch()
+    {
+        var text = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+            ? epoch
+            : throw new ArgumentException($"SOURCE_DATE_EPOCH '{text}': not a number of seconds since 1970");
     }
 }

@@ -29,19 +29,14 @@ internal static class InstallCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var path = parse.GetValue(file)!;
             var dev = parse.GetValue(device)!;
-            var catalog = PresetCatalog.CreateDefault(parse.GetValue(presets));
-            var loaded = ConfigCommandSupport.LoadValid(path, catalog, stderr, out var exit);
-            if (loaded is null)
+            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), parse.GetValue(repo), stderr, out var exit);
+            if (engine is not { } valid)
             {
                 return exit;
             }
 
-            if (parse.GetValue(repo) is { } dir)
-            {
-                RepositoryOverride.Apply(loaded, dir);
-            }
+            var (loaded, request) = valid;
 
             if (!parse.GetValue(yes) && !Confirm(dev, stderr))
             {
@@ -49,9 +44,8 @@ internal static class InstallCommand
                 return ExitCodes.Failed;
             }
 
-            var request = PackageRequest.Build(loaded, catalog);
             using var reporter = ProgressOptions.CreateReporter(parse.GetValue(progressMode)!, parse.InvocationConfiguration.Output, stderr);
-            var result = await new DeviceInstaller(new DeviceInstallOptions { Device = dev, SourceDateEpoch = BuildCommand.SourceDateEpoch() })
+            var result = await new DeviceInstaller(new DeviceInstallOptions { Device = dev, SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() })
                 .InstallAsync(loaded, request, reporter, ct).ConfigureAwait(false);
             reporter.Complete($"installed {result.Packages.Count} packages onto {result.Device}; it boots with: {result.KernelCommandLine}");
             return ExitCodes.Ok;

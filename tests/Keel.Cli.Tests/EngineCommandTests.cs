@@ -1,0 +1,55 @@
+using Keel.Tests;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel build` and `keel install` before the engine runs: confirmation, refusals, bad options, all one line and non-zero.</summary>
+public sealed class EngineCommandTests
+{
+    private static string Example(string name) => Path.Combine(TestPaths.RepoRoot, "examples", "fixture", name);
+
+    [Fact]
+    public async Task Install_without_yes_and_without_a_terminal_writes_nothing()
+    {
+        // Test runners have no terminal on stdin, so there is nobody to ask.
+        var (exit, _, stderr) = await CliRunner.RunAsync("install", Example("minimal.yaml"), "--device", "/dev/null");
+        Assert.Equal(1, exit);
+        Assert.Equal("keel: not confirmed; nothing was written to /dev/null (pass --yes to skip the question)", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Install_refuses_a_device_that_is_not_a_disk()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync("install", Example("minimal.yaml"), "--device", "/dev/null", "--yes", "--progress", "plain");
+        Assert.Equal(1, exit);
+        Assert.Equal("keel: /dev/null: is a character special file, not a block device", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Build_with_a_repo_that_is_not_a_repository_says_how_to_make_one()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "keel-cli-norepo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var (exit, _, stderr) = await CliRunner.RunAsync("build", Example("minimal.yaml"), "-o", Path.Combine(dir, "x.raw"), "--repo", dir);
+            Assert.Equal(1, exit);
+            Assert.Equal($"keel: --repo {dir}: not a repository (no repodata/repomd.xml); build the fixture with tests/fixture-distro/build.sh {dir}", stderr.Trim());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Build_needs_an_output_and_knows_its_formats()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync("build", Example("minimal.yaml"), "-o", "x.img", "--format", "iso");
+        Assert.Equal(1, exit);
+        Assert.Contains("iso", stderr, StringComparison.Ordinal);
+        (exit, _, stderr) = await CliRunner.RunAsync("build", Example("minimal.yaml"));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--output", stderr, StringComparison.Ordinal);
+    }
+}
