@@ -24,7 +24,12 @@ public sealed class AgentBootTests(ITestOutputHelper output) : IDisposable
     {
         var agentRepo = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
         Assert.True(File.Exists(Path.Combine(agentRepo, "repodata", "repomd.xml")), $"keel-agent repository missing at {agentRepo}: run tests/agent-package/build.sh");
-        var config = EndToEnd.WriteConfig(_work, "minimal", extra: $"""
+        // The agent's repository is unsigned test output; the distribution's stays signed (gpgcheck per repository).
+        var config = EndToEnd.WriteConfig(_work, "minimal", moreRepositories: $"""
+              - id: keel-agent
+                path: {agentRepo}
+                gpgcheck: false
+            """, extra: """
             packages:
               include:
                 - keel-agent
@@ -33,23 +38,6 @@ public sealed class AgentBootTests(ITestOutputHelper output) : IDisposable
                 - keel-agent-local.service
                 - keel-agent-final.service
             """);
-        // The agent's repository is unsigned test output; the distribution's stays signed (gpgcheck per repository).
-        File.AppendAllText(config, $"""
-
-            repositories:
-              - id: keel-fixture
-                path: {TestPaths.FixtureRepo}
-                gpgkeys:
-                  - {TestPaths.FixtureRepo}/RPM-GPG-KEY-keel-fixture
-              - id: keel-agent
-                path: {agentRepo}
-                gpgcheck: false
-
-            """);
-        var text = File.ReadAllText(config);
-        var first = text.IndexOf("repositories:", StringComparison.Ordinal);
-        var firstEnd = text.IndexOf("hostname:", first, StringComparison.Ordinal);
-        File.WriteAllText(config, text.Remove(first, firstEnd - first));
         var loaded = EndToEnd.Load(config);
         var image = Path.Combine(_work, "agent.qcow2");
         var result = await new ImageBuilder(new ImageBuildOptions { Output = image, Cache = new KeelCache(Path.Combine(_work, "cache")) })

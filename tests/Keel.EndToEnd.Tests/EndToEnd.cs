@@ -30,8 +30,11 @@ internal static class EndToEnd
         return path;
     }
 
-    /// <summary>Writes a config for a fixture preset into <paramref name="directory"/>, with the serial console on and a fixed seed.</summary>
-    public static string WriteConfig(string directory, string preset, string extra = "", string size = "2GiB")
+    /// <summary>
+    /// Writes a config for a fixture preset into <paramref name="directory"/>, with the serial console on and a fixed seed;
+    /// <paramref name="moreRepositories"/> are list items appended after the signed fixture repository.
+    /// </summary>
+    public static string WriteConfig(string directory, string preset, string extra = "", string size = "2GiB", string moreRepositories = "")
     {
         var repo = TestPaths.FixtureRepo;
         Assert.True(File.Exists(Path.Combine(repo, "repodata", "repomd.xml")), $"fixture repository missing at {repo}: run tests/fixture-distro/build.sh");
@@ -46,6 +49,7 @@ internal static class EndToEnd
                 path: {repo}
                 gpgkeys:
                   - {repo}/RPM-GPG-KEY-keel-fixture
+            {moreRepositories}
             hostname: e2e-{preset}
             kernelCommandLine: console=ttyS0
             selinux: permissive
