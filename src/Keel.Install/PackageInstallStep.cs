@@ -4,6 +4,7 @@ using Keel.Packaging;
 using Keel.Repository;
 using Keel.Repository.Cache;
 using Keel.Repository.Download;
+using Keel.Repository.Resolution;
 using Keel.Solver;
 
 namespace Keel.Install;
@@ -141,31 +142,24 @@ public sealed class PackageInstallStep
     private static IReadOnlyList<PackageMetadata> Resolve(LoadedConfig loaded, PackageRequest request, IReadOnlyList<LoadedRepository> repos, string arch)
     {
         // Excluded names are hidden from the pool (dnf's excludepkgs), so no dependency can bring them back.
-        var excluded = request.Exclude.ToHashSet(StringComparer.Ordinal);
-        var pool = new Pool(ArchPolicy.For(arch));
-        foreach (var r in repos)
+        var pool = PackageSpecResolver.BuildPool(repos, arch, request.Exclude);
+        SpecJobs jobs;
+        try
         {
-            pool.AddRepository(new RepoInfo(r.Id, r.Priority, r.Cost), r.Packages.Where(p => !excluded.Contains(p.Name) && p.Arch is not ("src" or "nosrc")));
+            jobs = PackageSpecResolver.Jobs(request.Install, repos, pool);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{loaded.Source}: packages.resolve: {ex.Message}", ex);
         }
 
-        var jobs = new List<SolverJob>();
-        foreach (var spec in request.Install)
-        {
-            if (spec.StartsWith('@'))
-            {
-                throw new NotSupportedException($"{loaded.Source}: packages.resolve: '{spec}': groups in the package list are not installed by the engine yet; list the packages");
-            }
-
-            jobs.Add(SolverJob.Install(spec));
-        }
-
-        var result = Keel.Solver.Solver.Solve(pool, jobs, new SolverOptions());
+        var result = Keel.Solver.Solver.Solve(pool, jobs.Jobs, new SolverOptions());
         if (!result.Succeeded)
         {
             // A name that matches nothing is most often a typo: offer the closest package name of the repositories.
             var names = repos.SelectMany(r => r.Packages).Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
             var hints = request.Install
-                .Where(spec => !spec.StartsWith('@') && result.Problems.Any(p => p.Message.Contains($"no package matches '{spec}'", StringComparison.Ordinal)))
+                .Where(spec => !PackageSpecResolver.IsGroup(spec) && result.Problems.Any(p => p.Message.Contains($"no package matches '{spec}'", StringComparison.Ordinal)))
                 .Select(spec => Suggestions.Closest(spec, names) is { } close ? $" (did you mean '{close}' for '{spec}'?)" : "");
             throw new InvalidDataException($"{loaded.Source}: packages.resolve: {string.Join("; ", result.Problems.Select(p => p.Message))}{string.Concat(hints)}");
         }

@@ -45,6 +45,11 @@ internal static class PlanCommand
             var target = parse.GetValue(device) is { } dev
                 ? new PlanTarget(PlanTargetKind.Device, dev, ReadDeviceSize(dev), null)
                 : ImageTarget(parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".raw", loaded);
+            if (target.Kind == PlanTargetKind.Device && Refused(loaded, target.Path, path, parse.InvocationConfiguration.Error))
+            {
+                return ExitCodes.Failed;
+            }
+
             var plan = Planner.Build(loaded, PackageRequest.Build(loaded, catalog), target);
             if (parse.GetValue(json))
             {
@@ -58,6 +63,23 @@ internal static class PlanCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    // What the engine would refuse on this device is reported now, in the config's own FILE:LINE:COL form.
+    private static bool Refused(LoadedConfig loaded, string device, string configPath, TextWriter stderr)
+    {
+        var errors = TargetRules.ForDevice(loaded, device, ReadLogicalSectorSize(device));
+        foreach (var d in errors)
+        {
+            stderr.WriteLine(d.Format(configPath));
+        }
+
+        if (errors.Count > 0)
+        {
+            stderr.WriteLine($"keel: {configPath} cannot be installed onto {device}");
+        }
+
+        return errors.Count > 0;
     }
 
     private static PlanTarget ImageTarget(string output, LoadedConfig loaded)
@@ -88,5 +110,26 @@ internal static class PlanCommand
         }
 
         return long.Parse(File.ReadAllText(sys).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 512;
+    }
+
+    /// <summary>The logical sector size of a block device from sysfs (a partition's is its disk's); a regular file standing in for one has 512.</summary>
+    private static int ReadLogicalSectorSize(string device)
+    {
+        var info = new FileInfo(device);
+        if (info.Exists && (info.Attributes & FileAttributes.Device) == 0 && info.Length > 0)
+        {
+            return TargetRules.SupportedSectorSize;
+        }
+
+        var name = Path.GetFileName(info.ResolveLinkTarget(true)?.FullName ?? device);
+        foreach (var queue in new[] { $"/sys/class/block/{name}/queue/logical_block_size", $"/sys/class/block/{name}/../queue/logical_block_size" })
+        {
+            if (File.Exists(queue))
+            {
+                return int.Parse(File.ReadAllText(queue).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return TargetRules.SupportedSectorSize;
     }
 }

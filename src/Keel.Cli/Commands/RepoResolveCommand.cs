@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Keel.Packaging;
 using Keel.Repository;
-using Keel.Repository.Metadata;
+using Keel.Repository.Resolution;
 using Keel.RpmDb;
 using Keel.Solver;
 
@@ -41,11 +41,7 @@ internal static class RepoResolveCommand
             var loadOptions = RepoOptions.LoadOptions(request, includeFilelists: specList.Any(s => s.StartsWith('/')));
             var repos = await RepoOptions.LoadAllAsync(loader, request, loadOptions, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
 
-            var pool = new Pool(ArchPolicy.For(request.Arch));
-            foreach (var r in repos)
-            {
-                pool.AddRepository(new RepoInfo(r.Id, r.Priority, r.Cost), r.Packages);
-            }
+            var pool = PackageSpecResolver.BuildPool(repos, request.Arch);
 
             var rootDir = parse.GetValue(root);
             if (rootDir is not null)
@@ -54,14 +50,18 @@ internal static class RepoResolveCommand
                 pool.SetInstalled(db.Packages.Select(p => p.Metadata).Where(p => p.Name != "gpg-pubkey"));
             }
 
-            var jobs = Jobs(specList, repos, pool, parse.InvocationConfiguration.Error);
+            var jobs = PackageSpecResolver.Jobs(specList, repos, pool);
+            foreach (var skipped in jobs.Skipped)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("keel: " + skipped).ConfigureAwait(false);
+            }
             var options = new SolverOptions
             {
                 NoRecommends = parse.GetValue(noRecommends),
                 Best = !parse.GetValue(noBest),
                 AllowErasing = parse.GetValue(allowErasing),
             };
-            var result = Keel.Solver.Solver.Solve(pool, jobs, options);
+            var result = Keel.Solver.Solver.Solve(pool, jobs.Jobs, options);
             if (!result.Succeeded)
             {
                 foreach (var problem in result.Problems)
@@ -76,65 +76,6 @@ internal static class RepoResolveCommand
             return ExitCodes.Ok;
         });
         return cmd;
-    }
-
-    /// <summary>One job per spec; a group or environment becomes one job per package it names (missing ones are skipped, as dnf does).</summary>
-    private static List<SolverJob> Jobs(IEnumerable<string> specs, IReadOnlyList<LoadedRepository> repos, Pool pool, TextWriter stderr)
-    {
-        var jobs = new List<SolverJob>();
-        var names = pool.Packages.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var spec in specs)
-        {
-            if (!spec.StartsWith('@'))
-            {
-                jobs.Add(SolverJob.Install(spec));
-                continue;
-            }
-
-            foreach (var name in GroupPackages(spec, repos))
-            {
-                if (names.Contains(name))
-                {
-                    jobs.Add(new SolverJob(SolverJobKind.Install, PackageSelector.Name(name)));
-                }
-                else
-                {
-                    stderr.WriteLine($"keel: {spec}: no package '{name}' in the repositories, skipped");
-                }
-            }
-        }
-
-        return jobs;
-    }
-
-    private static IEnumerable<string> GroupPackages(string spec, IReadOnlyList<LoadedRepository> repos)
-    {
-        var groups = repos.SelectMany(r => r.Groups).GroupBy(g => g.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        IEnumerable<string> groupIds;
-        if (spec.StartsWith("@^", StringComparison.Ordinal))
-        {
-            var id = spec[2..];
-            var env = repos.SelectMany(r => r.Environments).FirstOrDefault(e => e.Id == id)
-                ?? throw new InvalidDataException($"{spec}: no such environment in the repositories' comps");
-            groupIds = env.GroupIds.Concat(env.Options.Where(o => o.IsDefault).Select(o => o.GroupId));
-        }
-        else
-        {
-            groupIds = [spec[1..]];
-        }
-
-        foreach (var gid in groupIds.Distinct(StringComparer.Ordinal))
-        {
-            if (!groups.TryGetValue(gid, out var group))
-            {
-                throw new InvalidDataException($"{spec}: no group '{gid}' in the repositories' comps");
-            }
-
-            foreach (var p in group.Packages.Where(p => p.Type is CompsPackageType.Mandatory or CompsPackageType.Default))
-            {
-                yield return p.Name;
-            }
-        }
     }
 
     // stdout stays one NEVRA per line (what ends up installed) so scripts can read it; what is replaced or removed

@@ -3,7 +3,7 @@ using Keel.Config.Presets;
 
 namespace Keel.Config.Validation;
 
-/// <summary>The checks beyond the schema: sizes, mount points, the ESP, names, keys, the preset and the host's time zones.</summary>
+/// <summary>The checks beyond the schema: sizes, mount points, the ESP, names, keys, the preset, the host's time zones and what the engine cannot do.</summary>
 public static class ConfigValidator
 {
     /// <summary>Where the host keeps its time zone database; a time zone is checked against it as a stand-in for the target's tzdata.</summary>
@@ -17,6 +17,7 @@ public static class ConfigValidator
         StorageRules.Check(context);
         AccountRules.Check(context);
         SystemRules.Check(context);
+        EngineRules.Check(context);
         return context.Diagnostics.OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
     }
 

@@ -89,7 +89,7 @@ internal static partial class PackageRules
         {
             if (!PackageSpec().IsMatch(names[i]))
             {
-                cx.Error($"{path}[{i}]", $"'{names[i]}' is not a package name or capability", "one name per item, e.g. 'podman', 'python3-devel' or '@core'");
+                cx.Error($"{path}[{i}]", $"'{names[i]}' is not a package name or capability", "one name per item, e.g. 'podman', 'python3-*', '@core' or '@^server-environment'");
             }
         }
     }
@@ -141,7 +141,7 @@ internal static partial class PackageRules
     internal static bool IsUrl(string text) =>
         text.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "file";
 
-    [GeneratedRegex(@"^(@\^?)?[A-Za-z0-9_.+\-/()]+( *(<|>|=|<=|>=) *[A-Za-z0-9_.+~^:\-]+)?$")]
+    [GeneratedRegex(@"^(@\^?)?[A-Za-z0-9_.+\-/()*?]+( *(<|>|=|<=|>=) *[A-Za-z0-9_.+~^:\-]+)?$")]
     private static partial Regex PackageSpec();
 
     [GeneratedRegex(@"^[A-Za-z0-9_.:\-]+$")]

@@ -1,0 +1,39 @@
+using Keel.Config.Loading;
+
+namespace Keel.Config.Validation;
+
+/// <summary>
+/// What the engine cannot carry out on one particular install device, found from the config and facts read from the
+/// device (never by writing to it); `keel plan --device` reports these beside the config's own diagnostics.
+/// </summary>
+public static class TargetRules
+{
+    /// <summary>The only logical sector size the partitioner and the file-system makers write.</summary>
+    public const int SupportedSectorSize = 512;
+
+    /// <summary>Every finding about installing <paramref name="loaded"/> onto <paramref name="device"/>, whose logical sector size is <paramref name="logicalSectorSize"/>.</summary>
+    public static List<ConfigDiagnostic> ForDevice(LoadedConfig loaded, string device, int logicalSectorSize)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var found = new List<ConfigDiagnostic>();
+        void Error(string path, string message, string? hint)
+        {
+            var (line, column) = loaded.Map.Find(path);
+            found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, path, line, column, message, hint));
+        }
+
+        if (loaded.Config.Storage.Encryption is not null)
+        {
+            Error("storage.encryption", $"{device}: LUKS2 is carried out by keel build (the image encrypts itself on first boot), not yet by keel install",
+                "build an image with 'keel build' and write it to the disk, or remove 'encryption' for the install");
+        }
+
+        if (logicalSectorSize != SupportedSectorSize)
+        {
+            Error("storage", $"{device}: logical sector size {logicalSectorSize} is not supported (only {SupportedSectorSize}-byte sectors)",
+                "use a disk with 512-byte logical sectors; 512e disks are fine");
+        }
+
+        return [.. found.OrderBy(d => d.Line).ThenBy(d => d.Column)];
+    }
+}
