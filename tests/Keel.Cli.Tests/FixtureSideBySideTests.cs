@@ -16,6 +16,7 @@ public class FixtureSideBySideTests(ITestOutputHelper output)
         { "@^developer-workstation-environment", "@developer-workstation-environment", false, "x86_64" },
         { "@^container-host-environment", "@container-host-environment", false, "aarch64" },
         { "podman", "podman", false, "x86_64" },
+        { "podman* @container-host", "podman* @container-host", false, "x86_64" },
         { "podman", "podman", true, "x86_64" },
         { "openssh-server sudo", "openssh-server sudo", false, "x86_64" },
         { "/usr/bin/python3", "/usr/bin/python3", false, "x86_64" },

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel config validate` and `keel plan` report what the engine would refuse, with FILE:LINE:COL, and fetch nothing.</summary>
+public sealed class RefusalCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-cli-refusal-").FullName;
+
+    // A repository "server" that listens but never answers: any attempt to fetch metadata or keys leaves a pending connection.
+    private readonly TcpListener _repository = new(IPAddress.Loopback, 0);
+
+    public RefusalCommandTests() => _repository.Start();
+
+    private int Port => ((IPEndPoint)_repository.LocalEndpoint).Port;
+
+    public void Dispose()
+    {
+        _repository.Stop();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Write(string yaml)
+    {
+        var path = Path.Combine(_dir, "config.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public async Task Validate_reports_grub2_and_key_urls_with_line_and_column_and_fetches_nothing()
+    {
+        var config = Write($"""
+            apiVersion: keel/v1
+            distribution: fixture
+            preset: minimal
+            bootloader: grub2
+            packages:
+              include: ["@container-host", "podman*"]
+            repositories:
+              - id: plain
+                baseurl: http://127.0.0.1:{Port}/repo
+                gpgkeys: [http://127.0.0.1:{Port}/key.asc]
+              - id: tls
+                baseurl: https://127.0.0.1:{Port}/repo
+                gpgkeys: [https://127.0.0.1:{Port}/key.asc]
+            """);
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("config", "validate", config);
+
+        Assert.Equal(1, exit);
+        var errors = stdout.Split('\n').Where(l => l.Contains(": error: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [$"{config}:4:13: error: bootloader:", $"{config}:10:15: error: repositories[0].gpgkeys[0]:", $"{config}:13:15: error: repositories[1].gpgkeys[0]:"],
+            errors.Select(e => e[..(e.IndexOf(':', config.Length + 20) + 1)]));
+        Assert.False(_repository.Pending(), "validation connected to the repository");
+    }
+
+    [Fact]
+    public async Task Plan_for_a_4K_sector_device_reports_the_sector_size_and_encryption_and_fetches_nothing()
+    {
+        var config = Write($"""
+            apiVersion: keel/v1
+            distribution: fixture
+            preset: minimal
+            repositories:
+              - id: r
+                baseurl: http://127.0.0.1:{Port}/repo
+                gpgcheck: false
+            storage:
+              encryption:
+                keyFile: key.bin
+            """);
+        File.WriteAllText(Path.Combine(_dir, "key.bin"), "a key file long enough for LUKS");
+        var backing = Path.Combine(_dir, "disk.img");
+        using (var f = File.Create(backing))
+        {
+            f.SetLength(4L << 30);
+        }
+
+        var device = Run("losetup", "--find", "--show", "--sector-size", "4096", backing).Trim();
+        try
+        {
+            var (exit, stdout, stderr) = await CliRunner.RunAsync("plan", config, "--device", device);
+
+            Assert.Equal(1, exit);
+            Assert.Empty(stdout);
+            Assert.Equal(
+                [
+                    $"{config}:9:3: error: storage: {device}: logical sector size 4096 is not supported (only 512-byte sectors) (use a disk with 512-byte logical sectors; 512e disks are fine)",
+                    $"{config}:10:5: error: storage.encryption: {device}: LUKS2 is carried out by keel build (the image encrypts itself on first boot), not yet by keel install (build an image with 'keel build' and write it to the disk, or remove 'encryption' for the install)",
+                    $"keel: {config} cannot be installed onto {device}",
+                ],
+                stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.False(_repository.Pending(), "plan connected to the repository");
+        }
+        finally
+        {
+            Run("losetup", "-d", device);
+        }
+    }
+
+    [Fact]
+    public async Task Plan_for_a_device_with_512_byte_sectors_and_no_encryption_prints_the_plan()
+    {
+        var config = Write($"""
+            apiVersion: keel/v1
+            distribution: fixture
+            preset: minimal
+            repositories:
+              - id: r
+                baseurl: http://127.0.0.1:{Port}/repo
+                gpgcheck: false
+            """);
+        var backing = Path.Combine(_dir, "disk.img");
+        using (var f = File.Create(backing))
+        {
+            f.SetLength(4L << 30);
+        }
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("plan", config, "--device", backing);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("packages.resolve", stdout, StringComparison.Ordinal);
+        Assert.False(_repository.Pending(), "plan connected to the repository");
+    }
+
+    private static string Run(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {error}");
+        return output;
+    }
+}
