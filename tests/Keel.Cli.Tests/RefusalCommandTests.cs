@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Keel.Processes;
 
 namespace Keel.Cli.Tests;
 
@@ -28,6 +28,18 @@ public sealed class RefusalCommandTests : IDisposable
         File.WriteAllText(path, yaml);
         return path;
     }
+
+    // The minimal preset from a repository on the listening port, plus EXTRA top-level keys.
+    private string WriteMinimal(string extra) => Write($"""
+        apiVersion: keel/v1
+        distribution: fixture
+        preset: minimal
+        repositories:
+          - id: r
+            baseurl: http://127.0.0.1:{Port}/repo
+            gpgcheck: false
+
+        """ + extra);
 
     [Fact]
     public async Task Validate_reports_grub2_and_key_urls_with_line_and_column_and_fetches_nothing()
@@ -61,26 +73,15 @@ public sealed class RefusalCommandTests : IDisposable
     [Fact]
     public async Task Plan_for_a_4K_sector_device_reports_the_sector_size_and_encryption_and_fetches_nothing()
     {
-        var config = Write($"""
-            apiVersion: keel/v1
-            distribution: fixture
-            preset: minimal
-            repositories:
-              - id: r
-                baseurl: http://127.0.0.1:{Port}/repo
-                gpgcheck: false
+        var config = WriteMinimal("""
             storage:
               encryption:
                 keyFile: key.bin
             """);
         File.WriteAllText(Path.Combine(_dir, "key.bin"), "a key file long enough for LUKS");
-        var backing = Path.Combine(_dir, "disk.img");
-        using (var f = File.Create(backing))
-        {
-            f.SetLength(4L << 30);
-        }
+        var backing = SparseDisk();
 
-        var device = Run("losetup", "--find", "--show", "--sector-size", "4096", backing).Trim();
+        var device = (await Run("losetup", "--find", "--show", "--sector-size", "4096", backing)).Trim();
         try
         {
             var (exit, stdout, stderr) = await CliRunner.RunAsync("plan", config, "--device", device);
@@ -98,27 +99,15 @@ public sealed class RefusalCommandTests : IDisposable
         }
         finally
         {
-            Run("losetup", "-d", device);
+            await Run("losetup", "-d", device);
         }
     }
 
     [Fact]
     public async Task Plan_for_a_device_with_512_byte_sectors_and_no_encryption_prints_the_plan()
     {
-        var config = Write($"""
-            apiVersion: keel/v1
-            distribution: fixture
-            preset: minimal
-            repositories:
-              - id: r
-                baseurl: http://127.0.0.1:{Port}/repo
-                gpgcheck: false
-            """);
-        var backing = Path.Combine(_dir, "disk.img");
-        using (var f = File.Create(backing))
-        {
-            f.SetLength(4L << 30);
-        }
+        var config = WriteMinimal("");
+        var backing = SparseDisk();
 
         var (exit, stdout, stderr) = await CliRunner.RunAsync("plan", config, "--device", backing);
 
@@ -127,19 +116,14 @@ public sealed class RefusalCommandTests : IDisposable
         Assert.False(_repository.Pending(), "plan connected to the repository");
     }
 
-    private static string Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+    private static async Task<string> Run(string tool, params string[] args) =>
+        (await ToolRunner.RunAsync(tool, args, null, CancellationToken.None)).Output;
 
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {error}");
-        return output;
+    private string SparseDisk()
+    {
+        var backing = Path.Combine(_dir, "disk.img");
+        using var f = File.Create(backing);
+        f.SetLength(4L << 30);
+        return backing;
     }
 }
