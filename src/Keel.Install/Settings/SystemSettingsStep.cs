@@ -14,7 +14,7 @@ public static class SystemSettingsStep
     public static async Task RunAsync(TargetRoot root, MachineConfig config, PackageRequest request, SystemSettingsContext context,
         IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
     {
-        void Done(string id, string message) => progress?.Report(new EngineEvent(id, message, 1, 1));
+        void Done(string id, string message) => progress?.Report(new ProgressEvent(id, message, 1, 1));
 
         Done("system.hostname", "hostname " + SystemFiles.Hostname(root, config.Hostname));
         SystemFiles.Locale(root, config.Locale);
