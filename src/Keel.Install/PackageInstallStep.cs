@@ -56,10 +56,10 @@ public sealed class PackageInstallStep
         var cache = _options.Cache ?? KeelCache.Default();
 
         using var loader = new RepositoryLoader();
-        progress?.Report(new EngineEvent("packages.resolve", $"loading {loaded.Config.Repositories.Count} repositories", 0, request.Install.Count));
+        progress?.Report(new ProgressEvent("packages.resolve", $"loading {loaded.Config.Repositories.Count} repositories", 0, request.Install.Count));
         var repos = await LoadRepositoriesAsync(loader, loaded, arch, cache, cancellationToken).ConfigureAwait(false);
         var packages = Resolve(loaded, request, repos, arch);
-        progress?.Report(new EngineEvent("packages.resolve", $"resolved {packages.Count} packages", packages.Count, packages.Count));
+        progress?.Report(new ProgressEvent("packages.resolve", $"resolved {packages.Count} packages", packages.Count, packages.Count));
 
         var staging = Path.Combine(target, StagingDirectory);
         var verifier = await RepositoryPackageVerifier.CreateAsync(loader, repos, cancellationToken).ConfigureAwait(false);
@@ -69,7 +69,7 @@ public sealed class PackageInstallStep
         {
             if (p.State is DownloadState.Completed or DownloadState.Reused)
             {
-                progress?.Report(new EngineEvent("packages.download", $"{p.Package.Nevra}", Interlocked.Increment(ref done), packages.Count));
+                progress?.Report(new ProgressEvent("packages.download", $"{p.Package.Nevra}", Interlocked.Increment(ref done), packages.Count));
             }
         });
         IReadOnlyList<DownloadResult> files;
@@ -83,7 +83,7 @@ public sealed class PackageInstallStep
             throw new InvalidDataException($"packages.download: {Summarize(ex.Message)}", ex);
         }
 
-        progress?.Report(new EngineEvent("packages.download", $"downloaded and verified {files.Count} packages", files.Count, packages.Count));
+        progress?.Report(new ProgressEvent("packages.download", $"downloaded and verified {files.Count} packages", files.Count, packages.Count));
 
         var rpm = new RpmRunner(target, _options.RpmExecutable, _options.SourceDateEpoch);
         foreach (var key in KeyFiles(repos))
@@ -101,7 +101,7 @@ public sealed class PackageInstallStep
         }
 
         args.AddRange(files.Select(f => f.Path));
-        progress?.Report(new EngineEvent("packages.install", $"installing {files.Count} packages with rpm", 0, files.Count));
+        progress?.Report(new ProgressEvent("packages.install", $"installing {files.Count} packages with rpm", 0, files.Count));
         await rpm.RunAsync("packages.install", args, cancellationToken).ConfigureAwait(false);
         Directory.Delete(staging, recursive: true);
         RemoveIdleSqliteFiles(Path.Combine(target, RpmRunner.DbPath.TrimStart('/')));
@@ -113,7 +113,7 @@ public sealed class PackageInstallStep
             Directory.Delete(keelCache);
         }
 
-        progress?.Report(new EngineEvent("packages.install", $"installed {files.Count} packages", files.Count, files.Count));
+        progress?.Report(new ProgressEvent("packages.install", $"installed {files.Count} packages", files.Count, files.Count));
         return new PackageInstallResult(target, packages);
     }
 

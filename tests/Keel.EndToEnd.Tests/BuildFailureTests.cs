@@ -93,7 +93,7 @@ public sealed class BuildFailureTests : IDisposable
         bool killed = false;
         while ((line = await keel.StandardOutput.ReadLineAsync()) is not null)
         {
-            if (JsonDocument.Parse(line).RootElement.GetProperty("phase").GetString() == phase)
+            if (JsonDocument.Parse(line).RootElement is var e && e.GetProperty("type").GetString() == "step-started" && e.GetProperty("step").GetString() == phase)
             {
                 keel.Kill(entireProcessTree: false);
                 killed = true;

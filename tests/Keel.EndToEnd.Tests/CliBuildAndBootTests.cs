@@ -23,11 +23,12 @@ public sealed class CliBuildAndBootTests(ITestOutputHelper output) : IDisposable
         var exit = await KeelCli.RunAsync(["build", config, "--repo", TestPaths.FixtureRepo, "-o", image, "--progress", "json"], stdout, stderr);
         Assert.True(exit == 0, stderr.ToString());
 
-        // Every line is JSON with a known phase; phases never go backwards; the last line is "done".
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var phases = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("phase").GetString()!).ToList();
-        Assert.Equal("done", phases[^1]);
-        var order = phases.SkipLast(1).Select(p => Planner.StepIds.ToList().IndexOf(p)).ToList();
+        // Every line is JSON with a known step; steps never go backwards; the first line is the plan, the last "done".
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal("plan", lines[0].GetProperty("type").GetString());
+        Assert.Equal("done", lines[^1].GetProperty("type").GetString());
+        var phases = lines[1..^1].Select(l => l.GetProperty("step").GetString()!).ToList();
+        var order = phases.Select(p => Planner.StepIds.ToList().IndexOf(p)).ToList();
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order(), order);
         foreach (var required in new[] { "storage.check", "packages.resolve", "packages.download", "packages.install", "system.users", "boot.install", "storage.partition", "storage.format", "output.convert" })

@@ -4,25 +4,62 @@ using Keel.Install;
 namespace Keel.Cli.Progress;
 
 /// <summary>
-/// One JSON object per line: {"phase": step id, "message", "done", "total", "elapsed_ms"}; the last line has phase "done".
-/// Phase ids are Planner.StepIds and never change meaning, so programs can key on them.
+/// One JSON object per line, {"v":1,"type":...,"step":...} plus the fields of the type (docs/progress-events.md); the
+/// last line has type "done". Step ids are Planner.StepIds and never change meaning, so programs can key on them.
 /// </summary>
 internal sealed class JsonProgressReporter(TextWriter stdout) : ProgressReporter
 {
-    protected override void OnEvent(EngineEvent e) => Write(e.StepId, e.Message, e.Done, e.Total);
+    protected override void OnEvent(EngineEvent e) => Write(e);
 
-    protected override void OnComplete(string message) => Write("done", message, 1, 1);
+    protected override void OnComplete(string message) => Write(new DoneEvent(message));
 
-    private void Write(string phase, string message, int done, int total)
+    private void Write(EngineEvent e)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("phase", phase);
-            json.WriteString("message", message);
-            json.WriteNumber("done", done);
-            json.WriteNumber("total", total);
+            json.WriteNumber("v", 1);
+            json.WriteString("type", e.Type);
+            json.WriteString("step", e.Step);
+            switch (e)
+            {
+                case PlanEvent plan:
+                    json.WriteStartArray("steps");
+                    foreach (var step in plan.Steps)
+                    {
+                        json.WriteStringValue(step);
+                    }
+
+                    json.WriteEndArray();
+                    break;
+                case ProgressEvent p:
+                    json.WriteString("message", p.Message);
+                    json.WriteNumber("done", p.Done);
+                    json.WriteNumber("total", p.Total);
+                    if (p.Bytes is { } bytes)
+                    {
+                        json.WriteNumber("bytes", bytes);
+                    }
+
+                    break;
+                case LogEvent l:
+                    json.WriteString("message", l.Message);
+                    break;
+                case StepFinishedEvent f:
+                    json.WriteString("message", f.Message);
+                    break;
+                case StepFailedEvent f:
+                    json.WriteString("reason", f.Reason);
+                    json.WriteString("input", f.Input);
+                    json.WriteString("message", f.Message);
+                    json.WriteString("hint", f.Hint);
+                    break;
+                case DoneEvent d:
+                    json.WriteString("message", d.Message);
+                    break;
+            }
+
             json.WriteNumber("elapsed_ms", (long)Elapsed.TotalMilliseconds);
             json.WriteEndObject();
         }

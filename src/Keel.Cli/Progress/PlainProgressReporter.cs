@@ -16,6 +16,22 @@ internal sealed class PlainProgressReporter(TextWriter stdout, TextWriter stderr
 
     protected override void OnEvent(EngineEvent e)
     {
+        switch (e)
+        {
+            case ProgressEvent p:
+                OnProgress(p);
+                break;
+            case LogEvent l:
+                OnProgress(new ProgressEvent(l.StepId, l.Message, 1, 1));
+                break;
+            case StepFailedEvent f when !live:
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Elapsed.TotalSeconds,6:0.0}s {f.StepId,-20} failed ({f.Reason}): {f.Message}"));
+                break;
+        }
+    }
+
+    private void OnProgress(ProgressEvent e)
+    {
         var counter = e.Total > 1 ? $"[{e.Done}/{e.Total}] " : "";
         if (!live)
         {

@@ -21,7 +21,7 @@ public static class Planner
         "storage.check",
         "packages.resolve", "packages.download", "packages.install",
         "system.hostname", "system.locale", "system.keyboard", "system.timezone", "system.users", "system.ssh",
-        "system.selinux", "system.services", "system.files", "system.repositories", "system.fstab", "system.machine-id",
+        "system.selinux", "system.files", "system.services", "system.repositories", "system.fstab", "system.machine-id",
         "boot.install",
         "storage.partition", "storage.encrypt", "storage.format",
         "finalize.cleanup", "output.convert",
@@ -86,8 +86,8 @@ public static class Planner
         ]);
         Step("system.selinux", "Set the SELinux mode",
             [$"/etc/selinux/config: SELINUX={ConfigNames.EnumValue(config.Selinux)}", config.Selinux == SelinuxMode.Disabled ? "no relabel" : "relabel the tree when the policy is installed"]);
-        Step("system.services", "Enable and disable services", [$"enable: {Join(config.Services.Enable)}; disable: {Join(config.Services.Disable)}; the rest per the distribution's presets"]);
         Step("system.files", "Write files", config.Files.Select(f => $"{f.Path} (mode {f.Mode}, owner {f.Owner}, {f.Content.Length} characters)"));
+        Step("system.services", "Enable and disable services", [$"enable: {Join(config.Services.Enable)}; disable: {Join(config.Services.Disable)}; the rest per the distribution's presets"]);
         var repos = request.Preset.SystemRepositories.Concat(config.SystemRepositories).ToList();
         Step("system.repositories", "Write repository files", repos.Select(r => $"{r.File ?? $"/etc/yum.repos.d/{r.Id}.repo"}: [{r.Id}] {r.Baseurl}"));
         Step("system.fstab", "Write /etc/fstab", placed.Where(p => p.Role != "esp" || p.MountPoint is not null).Select(p => $"UUID of partition {p.Number} -> {p.MountPoint ?? "swap"}"));

@@ -47,7 +47,15 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
         var device = guard.Check(options.Device);
         var plan = Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Device, options.Device, device.SizeBytes, null));
         var layout = DiskLayout.From(plan.Partitions, config.Seed, options.SourceDateEpoch);
-        progress?.Report(new EngineEvent("storage.check", $"{options.Device}: {ByteSize.Format(device.SizeBytes)}, not mounted or in use; {layout.Partitions.Count} partitions", 1, 1));
+        var steps = new EngineSteps(progress);
+        steps.Plan(plan.Steps.Select(s => s.Id).ToList());
+        return await steps.RunAsync("storage.check", () => RunStepsAsync(loaded, request, guard, device, layout, steps, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<DeviceInstallResult> RunStepsAsync(LoadedConfig loaded, PackageRequest request, InstallTargetGuard guard, BlockDeviceInfo device,
+        DiskLayout layout, EngineSteps progress, CancellationToken cancellationToken)
+    {
+        progress.Report(new ProgressEvent("storage.check", $"{options.Device}: {ByteSize.Format(device.SizeBytes)}, not mounted or in use; {layout.Partitions.Count} partitions", 1, 1));
 
         using var work = WorkArea.Create(Path.Combine(Path.GetTempPath(), "keel-install-" + device.Name));
         var tree = await MachineTreeBuilder.BuildAsync(loaded, request, layout, image: false, work, options.Cache, options.SourceDateEpoch, progress, cancellationToken).ConfigureAwait(false);
@@ -60,7 +68,7 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
         await Processes.StepTool.RunAsync("storage.format", "blockdev", ["--flushbufs", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
         await Processes.StepTool.RunAsync("storage.format", "partx", ["--update", options.Device], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
         work.Dispose();
-        progress?.Report(new EngineEvent("finalize.cleanup", "staging tree removed; partitions flushed", 1, 1));
+        progress.Report(new ProgressEvent("finalize.cleanup", "staging tree removed; partitions flushed", 1, 1));
         return new DeviceInstallResult(options.Device, device.SizeBytes, tree.Packages, tree.KernelCommandLine);
     }
 }

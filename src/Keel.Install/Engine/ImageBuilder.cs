@@ -32,7 +32,15 @@ public sealed class ImageBuilder
         CheckOutput(output);
         var plan = Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Image, output, size, format));
         var layout = DiskLayout.From(plan.Partitions, config.Seed, _options.SourceDateEpoch);
-        progress?.Report(new EngineEvent("storage.check", $"{output}: {ByteSize.Format(size)} {ConfigNames.EnumValue(format)} image, {layout.Partitions.Count} partitions", 1, 1));
+        var steps = new EngineSteps(progress);
+        steps.Plan(plan.Steps.Select(s => s.Id).ToList());
+        return await steps.RunAsync("storage.check", () => RunStepsAsync(loaded, request, output, format, size, layout, steps, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<ImageBuildResult> RunStepsAsync(LoadedConfig loaded, PackageRequest request, string output, ImageFormat format, long size,
+        DiskLayout layout, EngineSteps progress, CancellationToken cancellationToken)
+    {
+        progress.Report(new ProgressEvent("storage.check", $"{output}: {ByteSize.Format(size)} {ConfigNames.EnumValue(format)} image, {layout.Partitions.Count} partitions", 1, 1));
 
         var partial = output + Planner.PartialSuffix;
         using var work = WorkArea.Create(output);
@@ -42,7 +50,7 @@ public sealed class ImageBuilder
             File.Delete(partial);
             await DiskWriter.WriteAsync(partial, size, layout, tree.Trees, device: false, progress, cancellationToken).ConfigureAwait(false);
             work.Dispose();
-            progress?.Report(new EngineEvent("finalize.cleanup", "staging tree removed", 1, 1));
+            progress.Report(new ProgressEvent("finalize.cleanup", "staging tree removed", 1, 1));
 
             if (format == ImageFormat.Raw)
             {
@@ -53,7 +61,7 @@ public sealed class ImageBuilder
                 await ImageConverter.ConvertAsync(partial, output, ConfigNames.EnumValue(format), _options.SourceDateEpoch, cancellationToken).ConfigureAwait(false);
             }
 
-            progress?.Report(new EngineEvent("output.convert", $"wrote {output}", 1, 1));
+            progress.Report(new ProgressEvent("output.convert", $"wrote {output}", 1, 1));
             return new ImageBuildResult(output, format, size, tree.Packages, tree.KernelCommandLine);
         }
         finally

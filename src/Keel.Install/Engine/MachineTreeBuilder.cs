@@ -35,6 +35,8 @@ public static class MachineTreeBuilder
         var fstab = layout.Partitions.Select(p => p.Fstab).OfType<FstabEntry>().ToList();
         await SystemSettingsStep.RunAsync(root, config, request, new SystemSettingsContext(image, fstab, now), progress, cancellationToken).ConfigureAwait(false);
 
+        // The boot loader step reports only when done; begin it here so its duration is its own.
+        (progress as EngineSteps)?.Begin("boot.install");
         var rootFs = layout.Root.Filesystem;
         var encryption = RootEncryption.For(loaded, layout);
         var boot = new BootSettings(rootFs.Uuid, rootFs.Type, esp, sourceDateEpoch);
@@ -62,7 +64,7 @@ public static class MachineTreeBuilder
         }
 
         var cmdline = BootLoaderStep.CommandLine(config, boot);
-        progress?.Report(new EngineEvent("boot.install", $"systemd-boot and {uki}; kernel command line: {cmdline}", 1, 1));
+        progress?.Report(new ProgressEvent("boot.install", $"systemd-boot and {uki}; kernel command line: {cmdline}", 1, 1));
 
         var trees = TreeSplitter.Split(rootPath, layout.Partitions.Select(p => p.Planned.MountPoint).OfType<string>(), work.Path);
         var packages = installed.Installed.Select(p => $"{p.Name}-{p.Evr.Version}-{p.Evr.Release}.{p.Arch}").Order(StringComparer.Ordinal).ToList();

@@ -14,7 +14,7 @@ public static class SystemSettingsStep
     public static async Task RunAsync(TargetRoot root, MachineConfig config, PackageRequest request, SystemSettingsContext context,
         IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
     {
-        void Done(string id, string message) => progress?.Report(new EngineEvent(id, message, 1, 1));
+        void Done(string id, string message) => progress?.Report(new ProgressEvent(id, message, 1, 1));
 
         Done("system.hostname", "hostname " + SystemFiles.Hostname(root, config.Hostname));
         SystemFiles.Locale(root, config.Locale);
@@ -31,10 +31,11 @@ public static class SystemSettingsStep
         var hostKeys = config.Ssh.HostKeys ?? (context.Image ? HostKeyGeneration.FirstBoot : HostKeyGeneration.Install);
         Done("system.ssh", await SshSettings.ApplyAsync(root, config, hostKeys, cancellationToken).ConfigureAwait(false));
         Done("system.selinux", SystemFiles.Selinux(root, config.Selinux));
-        Done("system.services", await ServiceSettings.ApplyAsync(root, config.Services, cancellationToken).ConfigureAwait(false));
 
+        // Files before services: a unit written by files: must exist when services.enable links it.
         SystemFiles.Files(root, config.Files, context.Now);
         Done("system.files", $"{config.Files.Count} file(s)");
+        Done("system.services", await ServiceSettings.ApplyAsync(root, config.Services, cancellationToken).ConfigureAwait(false));
         var repos = request.Preset.SystemRepositories.Concat(config.SystemRepositories).ToList();
         SystemFiles.Repositories(root, repos);
         Done("system.repositories", $"{repos.Count} .repo file(s)");

@@ -14,10 +14,10 @@ public static class DiskWriter
         bool device, IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
     {
         await GptWriter.WriteAsync(target, diskBytes, layout.DiskGuid, layout.Partitions.Select(p => p.Gpt).ToList(), cancellationToken).ConfigureAwait(false);
-        progress?.Report(new EngineEvent("storage.partition", $"GPT with {layout.Partitions.Count} partitions on {target}", 1, 1));
+        progress?.Report(new ProgressEvent("storage.partition", $"GPT with {layout.Partitions.Count} partitions on {target}", 1, 1));
         foreach (var p in layout.Partitions.Where(p => p.LuksUuid is not null))
         {
-            progress?.Report(new EngineEvent("storage.encrypt",
+            progress?.Report(new ProgressEvent("storage.encrypt",
                 $"partition {p.Planned.Number}: the file system leaves 32 MiB for the LUKS2 header; the machine encrypts it on first boot (LUKS UUID {p.LuksUuid:D})", 1, 1));
         }
 
@@ -33,7 +33,7 @@ public static class DiskWriter
             }
 
             await FilesystemWriter.CreateAsync(where, filesystem, null, cancellationToken).ConfigureAwait(false);
-            progress?.Report(new EngineEvent("storage.format", $"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", ++made, layout.Partitions.Count));
+            progress?.Report(new ProgressEvent("storage.format", $"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", ++made, layout.Partitions.Count));
         }
     }
 }
