@@ -30,8 +30,11 @@ public sealed class InstallTargetGuardTests : IDisposable
         Assert.Equal($"{loop.Device}: is mounted (at {mnt}); unmount it first or choose another disk", ex.Message);
 
         // keel running from that disk makes it the install medium, which is named as such.
-        var medium = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: Path.Combine(mnt, "keel")));
-        Assert.Equal($"{loop.Device}: holds the install medium (keel runs from {Path.Combine(mnt, "keel")}); choose another disk", medium.Message);
+        // Every reason is given, each with its code.
+        var medium = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: Path.Combine(mnt, "keel"), minimumBytes: 1L << 30));
+        Assert.Equal([TargetRefusal.InstallMedium, TargetRefusal.Mounted, TargetRefusal.TooSmall], medium.Reasons.Select(r => r.Code));
+        Assert.Equal($"{loop.Device}: cannot be an install target: holds the install medium (keel runs from {Path.Combine(mnt, "keel")}); choose another disk; " +
+            $"is mounted (at {mnt}); unmount it first or choose another disk; is too small for the layout (64 MiB, the layout needs 1 GiB)", medium.Message);
 
         var part = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Partition(1)));
         Assert.StartsWith($"{loop.Partition(1)}: is a partition", part.Message, StringComparison.Ordinal);
