@@ -26,7 +26,7 @@ public sealed class InstallTargetGuardTests : IDisposable
         using var loop = new LoopDevice(Path.Combine(_work, "disk"), 64L << 20);
         var mnt = Path.Combine(_work, "mnt");
         loop.PartitionAndMount(mnt);
-        var ex = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: "/nonexistent-medium"));
+        var ex = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: "/nonexistent-medium"));
         Assert.Equal($"{loop.Device}: is mounted (at {mnt}); unmount it first or choose another disk", ex.Message);
 
         // keel running from that disk makes it the install medium, which is named as such.
@@ -62,7 +62,7 @@ public sealed class InstallTargetGuardTests : IDisposable
         Directory.CreateDirectory(Path.Combine(proc, "self"));
         File.WriteAllText(Path.Combine(proc, "self", "mountinfo"), $"21 1 {partDev} / / rw,relatime shared:1 - ext4 {loop.Partition(1)} rw\n");
 
-        var ex = Assert.Throws<IOException>(() => new InstallTargetGuard(proc).Check(loop.Device, mediumPath: "/elsewhere"));
+        var ex = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard(proc).Check(loop.Device, mediumPath: "/elsewhere"));
         Assert.Equal($"{loop.Device}: holds the running system (mounted at /); choose another disk", ex.Message);
         Assert.Equal("/dev/null: is a character special file, not a block device", Assert.Throws<IOException>(() => new InstallTargetGuard().Check("/dev/null")).Message);
     }
