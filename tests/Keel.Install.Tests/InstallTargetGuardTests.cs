@@ -63,7 +63,9 @@ public sealed class InstallTargetGuardTests : IDisposable
         File.WriteAllText(Path.Combine(proc, "self", "mountinfo"), $"21 1 {partDev} / / rw,relatime shared:1 - ext4 {loop.Partition(1)} rw\n");
 
         var ex = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard(proc).Check(loop.Device, mediumPath: "/elsewhere"));
-        Assert.Equal($"{loop.Device}: holds the running system (mounted at /); choose another disk", ex.Message);
+        // /elsewhere is on / too, so the disk is also the medium, and mounted: every reason is listed, the running system first.
+        Assert.Equal([TargetRefusal.RunningSystem, TargetRefusal.InstallMedium, TargetRefusal.Mounted], ex.Reasons.Select(r => r.Code));
+        Assert.StartsWith($"{loop.Device}: cannot be an install target: holds the running system (mounted at /); choose another disk; ", ex.Message, StringComparison.Ordinal);
         Assert.Equal("/dev/null: is a character special file, not a block device", Assert.Throws<IOException>(() => new InstallTargetGuard().Check("/dev/null")).Message);
     }
 }
