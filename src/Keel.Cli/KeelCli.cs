@@ -18,6 +18,7 @@ public static class KeelCli
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(InstallCommand.Create());
+        root.Subcommands.Add(DisksCommand.Create());
         root.Subcommands.Add(VmCommand.Create());
 
         // ConsoleInterrupt owns SIGINT/SIGTERM; System.CommandLine's own handler would race it and outlive it.

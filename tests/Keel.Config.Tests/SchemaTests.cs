@@ -87,12 +87,18 @@ public class SchemaTests
             else if (t == typeof(bool))
             {
                 Expect(child, "boolean", childPath, problems);
-                CompareDefault(child, (bool)value! ? "True" : "False", childPath, problems);
+                CompareDefault(child, value is null ? null : (bool)value ? "True" : "False", childPath, problems);
             }
             else if (t == typeof(int))
             {
                 Expect(child, "integer", childPath, problems);
                 CompareDefault(child, value?.ToString(), childPath, problems);
+            }
+            else if (t == typeof(Keel.Config.Model.DiskSelector))
+            {
+                // storage.disk is a path or a selector: its mapping form is the oneOf's object branch.
+                var mapping = child.GetProperty("oneOf").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "object");
+                Compare(t, mapping, childPath, value ?? Activator.CreateInstance(t)!, problems);
             }
             else
             {

@@ -26,12 +26,15 @@ public sealed class InstallTargetGuardTests : IDisposable
         using var loop = new LoopDevice(Path.Combine(_work, "disk"), 64L << 20);
         var mnt = Path.Combine(_work, "mnt");
         loop.PartitionAndMount(mnt);
-        var ex = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: "/nonexistent-medium"));
+        var ex = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: "/nonexistent-medium"));
         Assert.Equal($"{loop.Device}: is mounted (at {mnt}); unmount it first or choose another disk", ex.Message);
 
         // keel running from that disk makes it the install medium, which is named as such.
-        var medium = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: Path.Combine(mnt, "keel")));
-        Assert.Equal($"{loop.Device}: holds the install medium (keel runs from {Path.Combine(mnt, "keel")}); choose another disk", medium.Message);
+        // Every reason is given, each with its code.
+        var medium = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check(loop.Device, mediumPath: Path.Combine(mnt, "keel"), minimumBytes: 1L << 30));
+        Assert.Equal([TargetRefusal.InstallMedium, TargetRefusal.Mounted, TargetRefusal.TooSmall], medium.Reasons.Select(r => r.Code));
+        Assert.Equal($"{loop.Device}: cannot be an install target: holds the install medium (keel runs from {Path.Combine(mnt, "keel")}); choose another disk; " +
+            $"is mounted (at {mnt}); unmount it first or choose another disk; is too small for the layout (64 MiB, the layout needs 1 GiB)", medium.Message);
 
         var part = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Partition(1)));
         Assert.StartsWith($"{loop.Partition(1)}: is a partition", part.Message, StringComparison.Ordinal);
@@ -59,8 +62,10 @@ public sealed class InstallTargetGuardTests : IDisposable
         Directory.CreateDirectory(Path.Combine(proc, "self"));
         File.WriteAllText(Path.Combine(proc, "self", "mountinfo"), $"21 1 {partDev} / / rw,relatime shared:1 - ext4 {loop.Partition(1)} rw\n");
 
-        var ex = Assert.Throws<IOException>(() => new InstallTargetGuard(proc).Check(loop.Device, mediumPath: "/elsewhere"));
-        Assert.Equal($"{loop.Device}: holds the running system (mounted at /); choose another disk", ex.Message);
+        var ex = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard(proc).Check(loop.Device, mediumPath: "/elsewhere"));
+        // /elsewhere is on / too, so the disk is also the medium, and mounted: every reason is listed, the running system first.
+        Assert.Equal([TargetRefusal.RunningSystem, TargetRefusal.InstallMedium, TargetRefusal.Mounted], ex.Reasons.Select(r => r.Code));
+        Assert.StartsWith($"{loop.Device}: cannot be an install target: holds the running system (mounted at /); choose another disk; ", ex.Message, StringComparison.Ordinal);
         Assert.Equal("/dev/null: is a character special file, not a block device", Assert.Throws<IOException>(() => new InstallTargetGuard().Check("/dev/null")).Message);
     }
 }

@@ -7,7 +7,7 @@ internal sealed class LoopDevice : IDisposable
 {
     private readonly List<string> _mounts = [];
 
-    public LoopDevice(string backingFile, long sizeBytes)
+    public LoopDevice(string backingFile, long sizeBytes, bool readOnly = false)
     {
         BackingFile = backingFile;
         using (var f = File.Create(backingFile))
@@ -15,7 +15,8 @@ internal sealed class LoopDevice : IDisposable
             f.SetLength(sizeBytes);
         }
 
-        Device = Run("losetup", "--find", "--show", "--partscan", backingFile).Trim();
+        Device = (readOnly ? Run("losetup", "--find", "--show", "--partscan", "--read-only", backingFile)
+            : Run("losetup", "--find", "--show", "--partscan", backingFile)).Trim();
     }
 
     public string BackingFile { get; }

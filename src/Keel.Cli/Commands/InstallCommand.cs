@@ -12,7 +12,7 @@ internal static class InstallCommand
     public static Command Create()
     {
         var file = new Argument<string>("CONFIG") { Description = "The keel/v1 YAML config." };
-        var device = new Option<string>("--device") { Description = "The whole disk to install onto (e.g. /dev/sdb, /dev/nvme1n1, /dev/loop0). EVERYTHING ON IT IS ERASED.", Required = true };
+        var device = new Option<string>("--device") { Description = "The whole disk to install onto (e.g. /dev/sdb, /dev/nvme1n1, /dev/loop0). EVERYTHING ON IT IS ERASED. auto: the disk storage.disk selects.", Required = true };
         var yes = new Option<bool>("--yes") { Description = "Do not ask; required when stdin is not a terminal." };
         var repo = new Option<string>("--repo") { Description = "Read the repository from this directory instead of the config's repository path." };
         var progressMode = ProgressOptions.Create();
@@ -29,7 +29,6 @@ internal static class InstallCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var dev = parse.GetValue(device)!;
             var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), parse.GetValue(repo), stderr, out var exit);
             if (engine is not { } valid)
             {
@@ -37,6 +36,7 @@ internal static class InstallCommand
             }
 
             var (loaded, request) = valid;
+            var dev = parse.GetValue(device) is "auto" ? DisksCommand.PickAuto(loaded, ct) : parse.GetValue(device)!;
 
             if (!parse.GetValue(yes) && !Confirm(dev, stderr))
             {

@@ -13,7 +13,7 @@ internal static class PlanCommand
     public static Command Create()
     {
         var file = new Argument<string>("CONFIG") { Description = "The keel/v1 YAML config." };
-        var device = new Option<string>("--device") { Description = "Plan an install onto this block device (its size is read; nothing is written)." };
+        var device = new Option<string>("--device") { Description = "Plan an install onto this block device (its size is read; nothing is written); auto: the disk storage.disk selects." };
         var output = new Option<string>("--output", "-o") { Description = "Plan an image build to this file (size from output.size)." };
         var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
         var presets = ConfigValidateCommand.PresetsOption();
@@ -42,7 +42,8 @@ internal static class PlanCommand
                 return exit;
             }
 
-            var target = parse.GetValue(device) is { } dev
+            var target = parse.GetValue(device) is { } given
+                && (given == "auto" ? DisksCommand.PickAuto(loaded, CancellationToken.None) : given) is { } dev
                 ? new PlanTarget(PlanTargetKind.Device, dev, ReadDeviceSize(dev), null)
                 : ImageTarget(parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".raw", loaded);
             if (target.Kind == PlanTargetKind.Device && Refused(loaded, target.Path, path, parse.InvocationConfiguration.Error))

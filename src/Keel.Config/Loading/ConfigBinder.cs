@@ -124,6 +124,13 @@ internal sealed class ConfigBinder
             return true;
         }
 
+        // storage.disk is a path or a selector mapping.
+        if (underlying == typeof(DiskSelector) && node is YamlScalarNode { Value: { Length: > 0 } diskPath })
+        {
+            value = DiskSelector.ForPath(diskPath);
+            return true;
+        }
+
         if (IsModelClass(underlying))
         {
             if (node is not YamlMappingNode mapping)

@@ -31,6 +31,8 @@ public static class ConfigWriter
                 return new YamlScalarNode(b ? "true" : "false");
             case int i:
                 return new YamlScalarNode(i.ToString(CultureInfo.InvariantCulture));
+            case DiskSelector { Path: { } diskPath }:
+                return new YamlScalarNode(diskPath) { Style = ScalarStyle.DoubleQuoted };
             case Enum e:
                 return new YamlScalarNode(ConfigNames.EnumValue(e.GetType(), e));
             case System.Collections.IList list:

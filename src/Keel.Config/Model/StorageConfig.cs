@@ -8,6 +8,9 @@ public sealed class StorageConfig
 
     public EncryptionConfig? Encryption { get; set; }
 
+    /// <summary>The disk `keel install --device auto` and `keel plan --device auto` use; null: the device must be given.</summary>
+    public DiskSelector? Disk { get; set; }
+
     /// <summary>The partitions given, or the default layout.</summary>
     public List<PartitionConfig> EffectivePartitions() => Partitions ?? DefaultLayout();
 

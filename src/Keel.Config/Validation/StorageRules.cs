@@ -88,6 +88,7 @@ internal static class StorageRules
         }
 
         CheckEncryption(cx, partitions);
+        CheckDisk(cx);
 
         if (ByteSize.TryParse(config.Output.Size, out var outError, out var outHint) is { } output)
         {
@@ -157,6 +158,55 @@ internal static class StorageRules
         else if (!labels.Add(label))
         {
             cx.Error(path + (p.Label is null ? "" : ".label"), $"label '{label}' is used twice", "give each partition its own 'label'");
+        }
+    }
+
+    private static void CheckDisk(ValidationContext cx)
+    {
+        if (cx.Loaded.Config.Storage.Disk is not { } disk)
+        {
+            return;
+        }
+
+        if (disk.Path is { } path)
+        {
+            if (!path.StartsWith("/dev/", StringComparison.Ordinal))
+            {
+                cx.Error("storage.disk", $"'{path}' is not a device path", "write e.g. /dev/disk/by-id/..., or a selector mapping such as {transport: nvme}");
+            }
+
+            return;
+        }
+
+        if (!disk.HasCriteria)
+        {
+            cx.Error("storage.disk", "the disk selector has no criteria", "give byId, wwn, serial, model, minSize, maxSize, transport or empty");
+        }
+
+        long? min = null;
+        foreach (var (key, text) in new[] { ("minSize", disk.MinSize), ("maxSize", disk.MaxSize) })
+        {
+            if (text is null)
+            {
+                continue;
+            }
+
+            if (ByteSize.TryParse(text, out var error, out var hint) is not { } size)
+            {
+                cx.Error($"storage.disk.{key}", error!, hint);
+            }
+            else if (size.IsPercent)
+            {
+                cx.Error($"storage.disk.{key}", "a disk size must be absolute");
+            }
+            else if (key == "minSize")
+            {
+                min = size.Bytes;
+            }
+            else if (min > size.Bytes)
+            {
+                cx.Error("storage.disk.maxSize", $"'{text}' is smaller than minSize '{disk.MinSize}'");
+            }
         }
     }
 

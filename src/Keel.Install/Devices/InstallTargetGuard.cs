@@ -7,13 +7,25 @@ namespace Keel.Install.Devices;
 /// </summary>
 public sealed class InstallTargetGuard(string procRoot = "/proc", string sysRoot = "/sys")
 {
-    /// <summary>Checks <paramref name="device"/>; <paramref name="mediumPath"/> is a path on the install medium (keel's own directory by default).</summary>
-    public BlockDeviceInfo Check(string device, string? mediumPath = null)
+    /// <summary>
+    /// Checks <paramref name="device"/>; <paramref name="mediumPath"/> is a path on the install medium (keel's own directory
+    /// by default). Throws <see cref="InstallTargetException"/> listing every reason when the disk cannot be written.
+    /// </summary>
+    public BlockDeviceInfo Check(string device, string? mediumPath = null, long? minimumBytes = null)
     {
         var info = BlockDeviceInfo.Read(device, sysRoot);
+        var reasons = Reasons(info, mediumPath, minimumBytes);
+        return reasons.Count == 0 ? info : throw new InstallTargetException(device, reasons);
+    }
+
+    /// <summary>Every reason <paramref name="info"/> cannot be an install target; empty when it can.</summary>
+    public IReadOnlyList<TargetRefusal> Reasons(BlockDeviceInfo info, string? mediumPath = null, long? minimumBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var reasons = new List<TargetRefusal>();
         if (info.ReadOnly)
         {
-            throw new IOException($"{device}: is read-only");
+            reasons.Add(new(TargetRefusal.ReadOnly, "is read-only"));
         }
 
         var ours = info.AllDevNumbers.ToHashSet(StringComparer.Ordinal);
@@ -21,32 +33,36 @@ public sealed class InstallTargetGuard(string procRoot = "/proc", string sysRoot
         var held = mounts.Where(m => m.DevNumbers.Any(ours.Contains)).ToList();
         if (held.Any(m => m.MountPoint == "/"))
         {
-            throw new IOException($"{device}: holds the running system (mounted at /); choose another disk");
+            reasons.Add(new(TargetRefusal.RunningSystem, "holds the running system (mounted at /); choose another disk"));
         }
 
-        // Before the general mount check: the medium is mounted too, and this says why it matters.
         var medium = mediumPath ?? AppContext.BaseDirectory;
         if (DevNumbersOf(medium, mounts) is { } mediumDevs && mediumDevs.Any(ours.Contains))
         {
-            throw new IOException($"{device}: holds the install medium (keel runs from {medium}); choose another disk");
+            reasons.Add(new(TargetRefusal.InstallMedium, $"holds the install medium (keel runs from {medium}); choose another disk"));
         }
 
         if (held.Count > 0)
         {
-            throw new IOException($"{device}: is mounted (at {string.Join(", ", held.Select(m => m.MountPoint))}); unmount it first or choose another disk");
+            reasons.Add(new(TargetRefusal.Mounted, $"is mounted (at {string.Join(", ", held.Select(m => m.MountPoint).Distinct(StringComparer.Ordinal))}); unmount it first or choose another disk"));
         }
 
         if (SwapDevNumbers().FirstOrDefault(ours.Contains) is { } swap)
         {
-            throw new IOException($"{device}: is in use as swap ({swap}); swapoff it first");
+            reasons.Add(new(TargetRefusal.Swap, $"is in use as swap ({swap}); swapoff it first"));
         }
 
         if (info.Holders.Count > 0)
         {
-            throw new IOException($"{device}: is in use by {string.Join(", ", info.Holders)} (RAID, LVM or dm); release it first");
+            reasons.Add(new(TargetRefusal.Held, $"is in use by {string.Join(", ", info.Holders)} (RAID, LVM or dm); release it first"));
         }
 
-        return info;
+        if (minimumBytes is { } min && info.SizeBytes < min)
+        {
+            reasons.Add(new(TargetRefusal.TooSmall, $"is too small for the layout ({Keel.Config.Validation.ByteSize.Format(info.SizeBytes)}, the layout needs {Keel.Config.Validation.ByteSize.Format(min)})"));
+        }
+
+        return reasons;
     }
 
     private sealed record Mount(IReadOnlyList<string> DevNumbers, string MountPoint);

@@ -44,7 +44,7 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
         }
 
         var guard = options.Guard ?? new InstallTargetGuard();
-        var device = guard.Check(options.Device);
+        var device = guard.Check(options.Device, minimumBytes: DiskLister.MinimumBytes(config.Storage));
         var plan = Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Device, options.Device, device.SizeBytes, null));
         var layout = DiskLayout.From(plan.Partitions, config.Seed, options.SourceDateEpoch);
         var steps = new EngineSteps(progress);
