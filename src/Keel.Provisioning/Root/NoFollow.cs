@@ -59,31 +59,16 @@ public static partial class NoFollow
     /// <summary>The file's bytes, or null when absent; a symlink anywhere on the way is refused.</summary>
     public static byte[]? ReadAllBytesOrNull(TargetRoot root, string pathInRoot)
     {
-        var (dir, name) = Split(pathInRoot);
-        SafeFileHandle dirFd;
-        try
-        {
-            dirFd = OpenDirectory(root, dir);
-        }
-        catch (FileNotFoundException)
+        using var handle = OpenExisting(root, pathInRoot);
+        if (handle is null)
         {
             return null;
         }
 
-        using (dirFd)
-        {
-            var fd = Open(dirFd.DangerousGetHandle().ToInt32(), name, ORdOnly | ONoFollow | OCloExec, 0);
-            if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT)
-            {
-                return null;
-            }
-
-            using var handle = Check(fd, pathInRoot, root.RootPath);
-            using var stream = new FileStream(handle, FileAccess.Read);
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return buffer.ToArray();
-        }
+        using var stream = new FileStream(handle, FileAccess.Read);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     /// <summary>The file's text (UTF-8), or null when absent.</summary>
@@ -154,6 +139,25 @@ public static partial class NoFollow
     /// <summary>Owner, group and mode of an existing file (not following a symlink), or null when absent.</summary>
     public static (int Uid, int Gid, UnixFileMode Mode)? Stat(TargetRoot root, string pathInRoot)
     {
+        using var handle = OpenExisting(root, pathInRoot);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];
+
+        // statx(fd, "", AT_EMPTY_PATH): the kernel's stable struct statx, as UnixFileInfo reads it.
+        if (Statx(handle.DangerousGetHandle().ToInt32(), "", 0x1000, 0x0fff, buffer) != 0)
+        {
+            throw Fail(pathInRoot, root, "statx failed");
+        }
+
+        return (BitConverter.ToInt32(buffer, 20), BitConverter.ToInt32(buffer, 24), (UnixFileMode)(BitConverter.ToUInt16(buffer, 28) & 0xfff));
+    }
+
+    private static SafeFileHandle? OpenExisting(TargetRoot root, string pathInRoot)
+    {
         var (dir, name) = Split(pathInRoot);
         SafeFileHandle dirFd;
         try
@@ -173,16 +177,7 @@ public static partial class NoFollow
                 return null;
             }
 
-            using var handle = Check(fd, pathInRoot, root.RootPath);
-            var buffer = new byte[256];
-
-            // statx(fd, "", AT_EMPTY_PATH): the kernel's stable struct statx, as UnixFileInfo reads it.
-            if (Statx(handle.DangerousGetHandle().ToInt32(), "", 0x1000, 0x0fff, buffer) != 0)
-            {
-                throw Fail(pathInRoot, root, "statx failed");
-            }
-
-            return (BitConverter.ToInt32(buffer, 20), BitConverter.ToInt32(buffer, 24), (UnixFileMode)(BitConverter.ToUInt16(buffer, 28) & 0xfff));
+            return Check(fd, pathInRoot, root.RootPath);
         }
     }
 
