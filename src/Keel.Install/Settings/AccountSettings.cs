@@ -79,20 +79,18 @@ public static class AccountSettings
         var home = TargetRoot.CheckConfigPath(user.Home, $"user {user.Name} home");
         if (!root.Exists(home))
         {
-            root.CreateDirectory(home, mode);
-            root.ChmodResolved(home, mode);
-            root.ChownResolved(home, user.Uid, user.Gid);
+            NoFollow.OpenDirectory(root, home, mode, user.Uid, user.Gid).Dispose();
         }
     }
 
     private static void WriteAuthorizedKeys(TargetRoot root, PasswdEntry user, IEnumerable<string> keys)
     {
         var ssh = user.Home.TrimEnd('/') + "/.ssh";
-        root.CreateDirectory(ssh, Private);
-        root.ChmodResolved(ssh, Private);
-        root.ChownResolved(ssh, user.Uid, user.Gid);
+        // Home and .ssh may already hold the user's own symlinks: nothing here follows one.
+        NoFollow.OpenDirectory(root, ssh, Private, user.Uid, user.Gid).Dispose();
+        NoFollow.Chown(root, ssh, user.Uid, user.Gid, Private);
         var text = string.Concat(keys.Select(k => k.Trim() + "\n"));
-        root.WriteText(ssh + "/authorized_keys", text, UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
+        NoFollow.WriteText(root, ssh + "/authorized_keys", text, UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
     }
 
     // wheel may use sudo with its password. A sudo user without a usable password could never type one, so that user

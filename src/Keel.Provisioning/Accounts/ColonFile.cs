@@ -28,7 +28,7 @@ internal sealed class ColonFile
 
     public static ColonFile Load(TargetRoot root, string path, int fields, UnixFileMode newFileMode)
     {
-        var text = root.ReadAllTextOrNull(path) ?? "";
+        var text = NoFollow.ReadAllTextOrNull(root, path) ?? "";
         var lines = text.Split('\n').ToList();
         if (lines.Count > 0 && lines[^1].Length == 0)
         {
@@ -90,10 +90,8 @@ internal sealed class ColonFile
             return;
         }
 
-        var host = _root.Resolve(Path);
-        var mode = File.Exists(host) ? File.GetUnixFileMode(host) : _newFileMode;
-        var (uid, gid) = File.Exists(host) ? (new UnixFileInfo(host).Uid, new UnixFileInfo(host).Gid) : (0, 0);
-        _root.WriteText(Path, string.Join('\n', _lines) + "\n", mode, uid, gid);
+        var (uid, gid, mode) = NoFollow.Stat(_root, Path) ?? (0, 0, _newFileMode);
+        NoFollow.WriteText(_root, Path, string.Join('\n', _lines) + "\n", mode, uid, gid);
         _dirty = false;
     }
 

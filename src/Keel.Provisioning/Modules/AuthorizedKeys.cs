@@ -1,5 +1,6 @@
 using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Engine;
+using Keel.Provisioning.Root;
 
 namespace Keel.Provisioning.Modules;
 
@@ -15,13 +16,9 @@ public static class AuthorizedKeys
         var home = ConfigPathCheck.Absolute(user.Home, "user " + user.Name + " home");
         var sshDir = home.TrimEnd('/') + "/.ssh";
         var file = sshDir + "/authorized_keys";
-        if (!context.Root.Exists(sshDir))
-        {
-            context.Root.CreateDirectory(sshDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            context.Root.ChownResolved(sshDir, user.Uid, user.Gid);
-        }
-
-        var lines = (context.Root.ReadAllTextOrNull(file) ?? "").Split('\n').Where(l => l.Length > 0).ToList();
+        // The user owns home and .ssh: open them without following symlinks and create .ssh owned by them.
+        NoFollow.OpenDirectory(context.Root, sshDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, user.Uid, user.Gid).Dispose();
+        var lines = (NoFollow.ReadAllTextOrNull(context.Root, file) ?? "").Split('\n').Where(l => l.Length > 0).ToList();
         var known = lines.Select(KeyBlob).Where(b => b is not null).ToHashSet(StringComparer.Ordinal);
         foreach (var key in keys.Select(k => k.Trim()).Where(k => k.Length > 0 && !k.StartsWith('#')))
         {
@@ -48,7 +45,7 @@ public static class AuthorizedKeys
             }
         }
 
-        context.Root.WriteText(file, lines.Count == 0 ? "" : string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
+        NoFollow.WriteText(context.Root, file, lines.Count == 0 ? "" : string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
     }
 
     /// <summary>The base64 key blob of an authorized_keys line (after any options), or null when the line is not a key.</summary>

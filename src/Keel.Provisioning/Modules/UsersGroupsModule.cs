@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
+using Keel.Provisioning.Root;
 
 namespace Keel.Provisioning.Modules;
 
@@ -198,9 +199,7 @@ public sealed class UsersGroupsModule : IModule
             context.Root.CreateDirectory(parent);
         }
 
-        context.Root.CreateDirectory(user.Home, db.HomeMode);
-        context.Root.ChmodResolved(user.Home, db.HomeMode);
-        context.Root.ChownResolved(user.Home, user.Uid, user.Gid);
+        NoFollow.OpenDirectory(context.Root, user.Home, db.HomeMode, user.Uid, user.Gid).Dispose();
         var skel = context.Root.Resolve("/etc/skel");
         if (!Directory.Exists(skel))
         {
@@ -216,7 +215,7 @@ public sealed class UsersGroupsModule : IModule
             }
 
             var target = user.Home.TrimEnd('/') + "/" + Path.GetFileName(file);
-            context.Root.WriteFile(target, File.ReadAllBytes(file), File.GetUnixFileMode(file), user.Uid, user.Gid);
+            NoFollow.WriteFile(context.Root, target, File.ReadAllBytes(file), File.GetUnixFileMode(file), user.Uid, user.Gid);
         }
     }
 

@@ -55,9 +55,15 @@ public sealed class CloudConfigSchema
         var node = config ?? CloudMap.Empty;
         var issues = new List<SchemaIssue>();
         Check(node, _root, "", issues);
+
+        // keel-status.json and `keel-agent status` are readable by everyone: no message may carry a password or hash.
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        CollectSecrets(node, false, secrets);
         foreach (var issue in issues)
         {
-            report.Issues.Add(issue);
+            var message = secrets.Where(v => v.Length > 0).OrderByDescending(v => v.Length)
+                .Aggregate(issue.Message, (m, v) => m.Replace(v, Redacted, StringComparison.Ordinal));
+            report.Issues.Add(issue with { Message = message });
         }
 
         if (node is CloudMap map)
@@ -461,6 +467,43 @@ public sealed class CloudConfigSchema
 
     private static string Child(string path, int index) => Child(path, index.ToString(CultureInfo.InvariantCulture));
 
+    private const string Redacted = "<redacted>";
+
+    private static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal) { "passwd", "plain_text_passwd", "hashed_passwd", "password", "list", "users" };
+
+    private static bool IsSecretKey(string key, bool underChpasswd) =>
+        key is "passwd" or "plain_text_passwd" or "hashed_passwd" or "password" || (underChpasswd && SecretKeys.Contains(key));
+
+    /// <summary>Every scalar under a secret key (and every chpasswd list/users entry), to be kept out of messages.</summary>
+    private static void CollectSecrets(CloudNode? node, bool secret, HashSet<string> into, bool underChpasswd = false)
+    {
+        switch (node)
+        {
+            case CloudScalar s when secret:
+                into.Add(s.Text);
+                foreach (var part in s.Text.Split(':').Skip(1))
+                {
+                    into.Add(part);
+                }
+
+                break;
+            case CloudMap m:
+                foreach (var e in m.Entries)
+                {
+                    CollectSecrets(e.Value, secret || IsSecretKey(e.Key, underChpasswd), into, e.Key == "chpasswd");
+                }
+
+                break;
+            case CloudList l:
+                foreach (var i in l.Items)
+                {
+                    CollectSecrets(i, secret, into, underChpasswd);
+                }
+
+                break;
+        }
+    }
+
     /// <summary>A Python-like rendering of a value, as jsonschema's messages show it.</summary>
     internal static string Repr(CloudNode? node) => Truncate(ReprCore(node, 0));
 
@@ -468,7 +511,7 @@ public sealed class CloudConfigSchema
     {
         null => "None",
         _ when depth > 3 => "...",
-        CloudMap m => "{" + string.Join(", ", m.Entries.Take(8).Select(e => $"'{e.Key}': {ReprCore(e.Value, depth + 1)}")) + (m.Count > 8 ? ", ..." : "") + "}",
+        CloudMap m => "{" + string.Join(", ", m.Entries.Take(8).Select(e => $"'{e.Key}': {(IsSecretKey(e.Key, false) ? "'" + Redacted + "'" : ReprCore(e.Value, depth + 1))}")) + (m.Count > 8 ? ", ..." : "") + "}",
         CloudList l => "[" + string.Join(", ", l.Items.Take(8).Select(i => ReprCore(i, depth + 1))) + (l.Items.Count > 8 ? ", ..." : "") + "]",
         CloudScalar { Kind: ScalarKind.Null } => "None",
         CloudScalar { Kind: ScalarKind.Boolean } b => b.Text == "true" ? "True" : "False",
