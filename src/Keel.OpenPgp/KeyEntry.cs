@@ -8,4 +8,5 @@ namespace Keel.OpenPgp;
 /// <param name="Primary">The primary key this one is a subkey of, or null for a primary key.</param>
 /// <param name="Problem">Why the key cannot verify signatures, or null when it can.</param>
 /// <param name="Source">Where the key was loaded from, for messages.</param>
-internal sealed record KeyEntry(string KeyId, PgpPublicKey? Key, PgpPublicKey? Primary, string? Problem, string Source);
+/// <param name="Policy">What the key's own signatures allow, or null when the key could not be parsed.</param>
+internal sealed record KeyEntry(string KeyId, PgpPublicKey? Key, PgpPublicKey? Primary, string? Problem, string Source, KeyPolicy? Policy = null);

@@ -198,9 +198,15 @@ public sealed class OpenPgpKeyRing
             return new SignatureCheck(SignatureStatus.Bad, info.IssuerKeyId, alg, $"signature type 0x{info.SignatureType:x2} is not a document signature");
         }
 
-        if (info.HashAlgorithm == 1)
+        if (info.HashAlgorithm is 1 or 2 or 3)
         {
-            return new SignatureCheck(SignatureStatus.Unsupported, info.IssuerKeyId, alg, "MD5 signatures are not accepted");
+            var hash = info.HashAlgorithm switch { 1 => "MD5", 2 => "SHA-1", _ => "RIPEMD-160" };
+            return new SignatureCheck(SignatureStatus.Unsupported, info.IssuerKeyId, alg, $"{alg} signature by key {info.IssuerKeyId} uses {hash}, which is not accepted for data signatures");
+        }
+
+        if (entry.Policy?.Refusal is { } refusal)
+        {
+            return new SignatureCheck(SignatureStatus.Bad, info.IssuerKeyId, alg, $"{alg} signature refused: {refusal}");
         }
 
         try
@@ -214,6 +220,11 @@ public sealed class OpenPgpKeyRing
             if (sig is null)
             {
                 return new SignatureCheck(SignatureStatus.Malformed, info.IssuerKeyId, alg, "signature packet could not be read");
+            }
+
+            if (TimeProblem(sig, entry) is { } late)
+            {
+                return new SignatureCheck(SignatureStatus.Bad, info.IssuerKeyId, alg, $"{alg} signature by key {info.IssuerKeyId} refused: {late}");
             }
 
             sig.InitVerify(entry.Key);
@@ -284,17 +295,17 @@ public sealed class OpenPgpKeyRing
         {
             var ring = new PgpPublicKeyRing(binary.AsSpan(start, end - start).ToArray());
             var primary = ring.GetPublicKey();
+            var primaryPolicy = KeyPolicy.ForPrimary(primary, KeyIdCalculator.Format(primary.KeyId));
             foreach (PgpPublicKey key in ring.GetPublicKeys())
             {
                 var id = KeyIdCalculator.Format(key.KeyId);
                 if (key.IsMasterKey)
                 {
-                    keys.TryAdd(id, new KeyEntry(id, key, null, null, sourceName));
+                    keys.TryAdd(id, new KeyEntry(id, key, null, null, sourceName, primaryPolicy));
                 }
                 else
                 {
-                    var bindingProblem = HasValidBinding(primary, key) ? null : $"subkey {id} of {sourceName} has no valid binding signature";
-                    keys.TryAdd(id, new KeyEntry(id, key, primary, bindingProblem, sourceName));
+                    keys.TryAdd(id, new KeyEntry(id, key, primary, null, sourceName, KeyPolicy.ForSubkey(primary, primaryPolicy, key, id)));
                 }
             }
 
@@ -317,25 +328,22 @@ public sealed class OpenPgpKeyRing
         }
     }
 
-    private static bool HasValidBinding(PgpPublicKey primary, PgpPublicKey subkey)
+    /// <summary>Why the signature's time is outside its key's or its own validity, or null.</summary>
+    private static string? TimeProblem(PgpSignature sig, KeyEntry entry)
     {
-        foreach (PgpSignature sig in subkey.GetSignaturesOfType(PgpSignature.SubkeyBinding))
+        var made = sig.CreationTime.ToUniversalTime();
+        if (entry.Key is { } key && made < key.CreationTime.ToUniversalTime())
         {
-            try
-            {
-                sig.InitVerify(primary);
-                if (sig.VerifyCertification(primary, subkey))
-                {
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException)
-            {
-                // An unreadable binding signature binds nothing; try the next.
-            }
+            return $"made {made:u}, before the key was created";
         }
 
-        return false;
+        if (entry.Policy?.Expires is { } expires && made > expires)
+        {
+            return $"made {made:u}, after the key expired {expires:u}";
+        }
+
+        var lifetime = sig.GetHashedSubPackets()?.GetSignatureExpirationTime() ?? 0;
+        return lifetime != 0 && made.AddSeconds(lifetime) < DateTime.UtcNow ? $"the signature expired {made.AddSeconds(lifetime):u}" : null;
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");

@@ -1,0 +1,128 @@
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Bcpg.Sig;
+
+namespace Keel.OpenPgp;
+
+/// <summary>What a key's own signatures say about it: revoked, expiring, allowed to sign (rpm's Sequoia policy).</summary>
+/// <param name="Refusal">Why signatures by this key are refused whatever they cover, or null.</param>
+/// <param name="Expires">When the key expires, or null when it never does.</param>
+internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
+{
+    /// <summary>Sequoia's standard policy stops trusting SHA-1 self-signatures and bindings from this date on.</summary>
+    private static readonly DateTime Sha1BindingCutoff = new(2023, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Judges a primary key from its verified self-signatures and revocations.</summary>
+    public static KeyPolicy ForPrimary(PgpPublicKey primary, string id)
+    {
+        if (HasValid(primary.GetSignaturesOfType(PgpSignature.KeyRevocation), s => s.VerifyCertification(primary), primary))
+        {
+            return new KeyPolicy($"key {id} is revoked", null);
+        }
+
+        PgpSignature? newest = null;
+        foreach (var uid in primary.GetUserIds().OfType<string>())
+        {
+            foreach (PgpSignature sig in primary.GetSignaturesForId(uid))
+            {
+                if (sig.SignatureType is >= PgpSignature.DefaultCertification and <= PgpSignature.PositiveCertification
+                    && (newest is null || sig.CreationTime > newest.CreationTime)
+                    && Verifies(sig, primary, s => s.VerifyCertification(uid, primary)))
+                {
+                    newest = sig;
+                }
+            }
+        }
+
+        if (newest is null)
+        {
+            return new KeyPolicy($"key {id} has no valid self-signature", null);
+        }
+
+        var flags = newest.GetHashedSubPackets()?.GetKeyFlags() ?? 0;
+        var refusal = flags != 0 && (flags & KeyFlags.SignData) == 0 ? $"key {id} is not certified for signing (key flags 0x{flags:x2})" : null;
+        return new KeyPolicy(refusal, ExpiryOf(primary, newest));
+    }
+
+    /// <summary>Judges a subkey from its verified binding signature, its primary key back-signature and revocations.</summary>
+    public static KeyPolicy ForSubkey(PgpPublicKey primary, KeyPolicy primaryPolicy, PgpPublicKey subkey, string id)
+    {
+        if (primaryPolicy.Refusal is { } inherited && !inherited.Contains("not certified", StringComparison.Ordinal))
+        {
+            return new KeyPolicy($"subkey {id}: {inherited}", primaryPolicy.Expires);
+        }
+
+        if (HasValid(subkey.GetSignaturesOfType(PgpSignature.SubkeyRevocation), s => s.VerifyCertification(primary, subkey), primary))
+        {
+            return new KeyPolicy($"subkey {id} is revoked", null);
+        }
+
+        PgpSignature? binding = null;
+        foreach (PgpSignature sig in subkey.GetSignaturesOfType(PgpSignature.SubkeyBinding))
+        {
+            if ((binding is null || sig.CreationTime > binding.CreationTime) && Verifies(sig, primary, s => s.VerifyCertification(primary, subkey)))
+            {
+                binding = sig;
+            }
+        }
+
+        if (binding is null)
+        {
+            return new KeyPolicy($"subkey {id} has no valid binding signature", null);
+        }
+
+        var expires = Earliest(ExpiryOf(subkey, binding), primaryPolicy.Expires);
+        var flags = binding.GetHashedSubPackets()?.GetKeyFlags() ?? 0;
+        if ((flags & KeyFlags.SignData) == 0)
+        {
+            return new KeyPolicy($"subkey {id} is not certified for signing (key flags 0x{flags:x2})", expires);
+        }
+
+        // A signing subkey must sign the primary back (0x19), or anyone could claim someone else's signing key as theirs.
+        var backs = new List<PgpSignature>();
+        foreach (var vector in new[] { binding.GetHashedSubPackets(), binding.GetUnhashedSubPackets() })
+        {
+            if (vector?.GetEmbeddedSignatures() is { } list)
+            {
+                for (int i = 0; i < list.Count; i++)
+                {
+                    backs.Add(list[i]);
+                }
+            }
+        }
+
+        bool backed = backs.Any(b => b.SignatureType == PgpSignature.PrimaryKeyBinding && Verifies(b, subkey, s => s.VerifyCertification(primary, subkey)));
+        return backed ? new KeyPolicy(null, expires) : new KeyPolicy($"signing subkey {id} has no valid primary key back-signature", expires);
+    }
+
+    private static DateTime? ExpiryOf(PgpPublicKey key, PgpSignature selfSignature)
+    {
+        var seconds = selfSignature.GetHashedSubPackets()?.GetKeyExpirationTime() ?? 0;
+        return seconds == 0 ? null : key.CreationTime.ToUniversalTime().AddSeconds(seconds);
+    }
+
+    private static DateTime? Earliest(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : (a < b ? a : b);
+
+    private static bool HasValid(IEnumerable<PgpSignature> sigs, Func<PgpSignature, bool> verify, PgpPublicKey signer) =>
+        sigs.Any(s => Verifies(s, signer, verify));
+
+    private static bool Verifies(PgpSignature sig, PgpPublicKey signer, Func<PgpSignature, bool> verify)
+    {
+        if (sig.HashAlgorithm is HashAlgorithmTag.MD5 or HashAlgorithmTag.MD2
+            || (sig.HashAlgorithm is HashAlgorithmTag.Sha1 or HashAlgorithmTag.RipeMD160 && sig.CreationTime.ToUniversalTime() >= Sha1BindingCutoff))
+        {
+            return false;
+        }
+
+        try
+        {
+            sig.InitVerify(signer);
+            return verify(sig);
+        }
+        catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            // An unreadable signature proves nothing; the caller treats it as absent.
+            return false;
+        }
+    }
+}
