@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Agent.Commands;
+using Keel.Errors;
 
 namespace Keel.Agent;
 
@@ -11,7 +12,7 @@ public static class AgentCli
     {
         var root = new RootCommand(
             "keel-agent: first-boot provisioning from cloud-init configuration (NoCloud, ConfigDrive, Azure and None datasources).\n\n" +
-            "Exit codes: 0 ok, 1 failed or invalid, 2 degraded (status) or usage error.");
+            ExitCodes.HelpText);
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
@@ -24,23 +25,10 @@ public static class AgentCli
         {
             return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ExitCodes.IsExpected(ex))
         {
-            await stderr.WriteLineAsync("keel-agent: " + ex.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
-            return ex is NotSupportedException ? AgentExitCodes.Usage : AgentExitCodes.Failed;
+            await stderr.WriteLineAsync("keel-agent: " + ExitCodes.Describe(ex)).ConfigureAwait(false);
+            return ExitCodes.For(ex);
         }
     }
-}
-
-/// <summary>keel-agent's exit codes.</summary>
-public static class AgentExitCodes
-{
-    /// <summary>Success (status: done).</summary>
-    public const int Ok = 0;
-
-    /// <summary>Failed, invalid config, or status error.</summary>
-    public const int Failed = 1;
-
-    /// <summary>Status degraded, or a usage error.</summary>
-    public const int Usage = 2;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
+using Keel.Errors;
 
 namespace Keel.Cli;
 
@@ -11,7 +12,7 @@ public static class KeelCli
     {
         var root = new RootCommand(
             "Keel: installer, image builder and provisioning for RPM-based container-host Linux.\n\n" +
-            "Exit codes: 0 ok, 1 failed (unsatisfiable, bad signature, bad input file), 2 usage error or unsupported input, 130 interrupted.");
+            ExitCodes.HelpText);
         root.Subcommands.Add(RepoCommand.Create());
         root.Subcommands.Add(RpmCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());

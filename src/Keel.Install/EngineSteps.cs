@@ -1,3 +1,5 @@
+using Keel.Errors;
+
 namespace Keel.Install;
 
 /// <summary>
@@ -57,7 +59,7 @@ public sealed class EngineSteps(IProgress<EngineEvent>? sink) : IProgress<Engine
         catch (Exception e) when (_current is not null)
         {
             var keel = e as KeelException;
-            sink?.Report(new StepFailedEvent(_current, ReasonCodes.For(e), keel?.Input ?? "", e.Message, keel?.Hint));
+            sink?.Report(new StepFailedEvent(_current, ExitCodes.ReasonFor(e), keel?.Input ?? "", e.Message, keel?.Hint));
             _current = null;
             throw;
         }

@@ -1,5 +1,6 @@
 using Keel.Config.Loading;
 using Keel.Config.Presets;
+using Keel.Errors;
 using Keel.Tests;
 
 namespace Keel.Config.Tests;
@@ -27,7 +28,7 @@ internal static class ConfigFixtures
     public static List<ConfigDiagnostic> Errors(string yaml)
     {
         Parse(yaml, out var diagnostics);
-        return diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        return diagnostics.Where(d => d.Severity == Severity.Error).ToList();
     }
 
     // The fixture presets live in tests/fixture-distro/presets (no distribution folder); the build output links them as presets/fixture.

@@ -1,5 +1,6 @@
 using Keel.Config.Loading;
 using Keel.Config.Validation;
+using Keel.Errors;
 
 namespace Keel.Config.Tests;
 
@@ -80,7 +81,7 @@ public class EngineRefusalTests
         var found = TargetRules.ForDevice(loaded, "/dev/sdz", 4096);
 
         Assert.Collection(found,
-            d => Assert.Equal(("storage", 5, 3, DiagnosticSeverity.Error), (d.Path, d.Line, d.Column, d.Severity)),
+            d => Assert.Equal(("storage", 5, 3, Severity.Error), (d.Path, d.Line, d.Column, d.Severity)),
             d => Assert.Equal(("storage.encryption", 6, 5), (d.Path, d.Line, d.Column)));
         Assert.Contains("/dev/sdz: logical sector size 4096", found[0].Message, StringComparison.Ordinal);
         Assert.Contains("not yet by keel install", found[1].Message, StringComparison.Ordinal);

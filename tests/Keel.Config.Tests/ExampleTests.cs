@@ -1,5 +1,6 @@
 using Keel.Config.Loading;
 using Keel.Config.Validation;
+using Keel.Errors;
 
 namespace Keel.Config.Tests;
 
@@ -22,7 +23,7 @@ public class ExampleTests
     {
         var result = ConfigValidator.LoadAndValidate(Path.Combine(ConfigFixtures.Examples, file), ConfigFixtures.Catalog());
         Assert.NotNull(result.Config);
-        Assert.Empty(result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Format(file)));
+        Assert.Empty(result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.Format(file)));
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public class ExampleTests
     public void Defaults_fill_a_config_with_only_apiVersion_and_preset()
     {
         var loaded = ConfigFixtures.Parse("apiVersion: keel/v1\npreset: container-host\n", out var diagnostics);
-        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == Severity.Error);
         var c = loaded.Config;
         Assert.Equal("azurelinux-4.0", c.Distribution);
         Assert.Equal(Model.SelinuxMode.Enforcing, c.Selinux);

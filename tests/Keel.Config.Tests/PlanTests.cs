@@ -2,6 +2,7 @@ using Keel.Config.Loading;
 using Keel.Config.Planning;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Errors;
 
 namespace Keel.Config.Tests;
 
@@ -77,8 +78,8 @@ public class PlanTests
     {
         var yaml = "apiVersion: keel/v1\ndistribution: fixture\nstorage:\n  encryption:\n    passphrase: correct horse battery\n";
         var loaded = ConfigFixtures.Parse(yaml, out var diagnostics);
-        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        Assert.Contains(diagnostics, d => d.Severity == DiagnosticSeverity.Warning && d.Path == "storage.encryption.passphrase");
+        Assert.DoesNotContain(diagnostics, d => d.Severity == Severity.Error);
+        Assert.Contains(diagnostics, d => d.Severity == Severity.Warning && d.Path == "storage.encryption.passphrase");
         var plan = Planner.Build(loaded, PackageRequest.Build(loaded, ConfigFixtures.Catalog()), new PlanTarget(PlanTargetKind.Device, "/dev/loop0", 4 * GiB, null));
         var encrypt = Assert.Single(plan.Steps.Single(s => s.Id == "storage.encrypt").Destructive);
         Assert.Equal("/dev/loop0p2", encrypt.Target);

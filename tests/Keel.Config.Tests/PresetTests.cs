@@ -1,4 +1,5 @@
 using Keel.Config.Presets;
+using Keel.Errors;
 using Keel.Tests;
 
 namespace Keel.Config.Tests;
@@ -60,7 +61,7 @@ public class PresetTests
         Assert.Equal(new NameMapping("packages.include[0]", "audit", "auditd-al"), request.Mappings[0]);
         Assert.Contains("tmux", request.Install);
         Assert.DoesNotContain("audit", request.Install);
-        Assert.Contains(diagnostics, d => d.Severity == Loading.DiagnosticSeverity.Info && d.Path == "packages.include[0]" && d.Message.Contains("auditd-al", StringComparison.Ordinal) && d.Line == 3);
+        Assert.Contains(diagnostics, d => d.Severity == Keel.Errors.Severity.Info && d.Path == "packages.include[0]" && d.Message.Contains("auditd-al", StringComparison.Ordinal) && d.Line == 3);
         Assert.Equal("tmux", ConfigFixtures.Catalog().LoadNameMap("azurelinux-4.0").Map("tmux", out var mapped));
         Assert.False(mapped);
         Assert.Equal(0, ConfigFixtures.Catalog().LoadNameMap("fixture").Count);

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.UserData;
 using Keel.Tests;
@@ -72,7 +73,7 @@ public sealed class UserDataTests
 
         var corrupt = gz[..(gz.Length / 2)];
         var bad = AssembledUserData.FromBlob(corrupt, "truncated.gz", null);
-        Assert.Contains(bad.Diagnostics, d => d.Severity == DiagnosticSeverity.Error && d.Message.StartsWith("truncated.gz", StringComparison.Ordinal));
+        Assert.Contains(bad.Diagnostics, d => d.Severity == Severity.Error && d.Message.StartsWith("truncated.gz", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Keel.Errors;
 using Keel.Provisioning.Engine;
 using Keel.Provisioning.Root;
 
@@ -26,7 +27,7 @@ internal static class AnalyzeCommand
             parse.InvocationConfiguration.Output.Write(parse.GetValue(json)
                 ? JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.RunAnalysis) + "\n"
                 : analysis.ToTable());
-            return AgentExitCodes.Ok;
+            return ExitCodes.Ok;
         });
         return cmd;
     }

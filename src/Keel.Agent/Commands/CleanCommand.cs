@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keel.Errors;
 using Keel.Provisioning.Engine;
 using Keel.Provisioning.Root;
 
@@ -17,7 +18,7 @@ internal static class CleanCommand
         cmd.SetAction(parse =>
         {
             Provisioner.Clean(new TargetRoot(parse.GetValue(root)!));
-            return AgentExitCodes.Ok;
+            return ExitCodes.Ok;
         });
         return cmd;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keel.Errors;
 using Keel.Provisioning;
 using Keel.Provisioning.Engine;
 using Keel.Provisioning.UserData;
@@ -25,7 +26,7 @@ internal static class QueryCommand
             }
 
             parse.InvocationConfiguration.Output.Write(json);
-            return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? AgentExitCodes.Failed : AgentExitCodes.Ok;
+            return diagnostics.Any(d => d.Severity == Severity.Error) ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return cmd;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Keel.Errors;
 using Keel.Provisioning.Datasources;
 using Keel.Provisioning.Datasources.Azure;
 using Keel.Provisioning.Engine;
@@ -83,7 +84,7 @@ internal static class RunCommand
             }
 
             output.WriteLine($"status: {status.Status} (datasource {status.Datasource ?? "-"}, instance {status.InstanceId ?? "-"}, {status.Modules.Count(m => m.Result == "ran")} modules ran, {status.Errors.Count} errors, {status.Warnings.Count} warnings{(status.ReadyReport is null ? "" : ", reported " + status.ReadyReport)})");
-            return Task.FromResult(status.Status == "error" ? AgentExitCodes.Failed : AgentExitCodes.Ok);
+            return Task.FromResult(status.Status == "error" ? ExitCodes.Failed : ExitCodes.Ok);
         });
         return cmd;
     }

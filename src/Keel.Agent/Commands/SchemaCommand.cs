@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keel.Errors;
 using Keel.Provisioning;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Schema;
@@ -47,7 +48,7 @@ internal static class SchemaCommand
             }
 
             output.WriteLine(invalid ? $"{path}: invalid" : $"{path}: valid");
-            return invalid ? AgentExitCodes.Failed : AgentExitCodes.Ok;
+            return invalid ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return cmd;
     }

@@ -3,8 +3,8 @@ using Keel.Provisioning.Root;
 
 namespace Keel.Agent.Commands;
 
-/// <summary>The exit code `keel-agent status` gives for a root (0 done, 1 error or not run, 2 degraded).</summary>
-internal sealed class StatusProbe(string root)
+/// <summary>The exit code `keel-agent status` gives for a root (0 done or degraded, 1 error or not run; strict: degraded is 1).</summary>
+internal sealed class StatusProbe(string root, bool strict = false)
 {
-    public int ExitCode => (Provisioner.ReadStatus(new TargetRoot(root)) ?? new AgentStatus { Status = "not-run" }).ExitCode;
+    public int ExitCode => (Provisioner.ReadStatus(new TargetRoot(root)) ?? new AgentStatus { Status = "not-run" }).ExitCodeFor(strict);
 }

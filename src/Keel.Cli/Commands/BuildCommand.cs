@@ -5,6 +5,7 @@ using Keel.Config.Loading;
 using Keel.Config.Model;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Errors;
 using Keel.Install;
 using Keel.Install.Engine;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Config.Loading;
+using Keel.Errors;
 
 namespace Keel.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using Keel.Config.Loading;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Errors;
 using Keel.Install;
 
 namespace Keel.Cli.Commands;
@@ -14,13 +15,13 @@ internal static class ConfigCommandSupport
         var result = ConfigValidator.LoadAndValidate(path, catalog);
         if (result.HasErrors || result.Config is null)
         {
-            foreach (var d in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+            foreach (var d in result.Diagnostics.Where(d => d.Severity == Severity.Error))
             {
                 stderr.WriteLine(d.Format(path));
             }
 
             stderr.WriteLine($"keel: {path} is invalid; run 'keel config validate {path}'");
-            exitCode = result.Unsupported ? ExitCodes.InvalidUsage : ExitCodes.Failed;
+            exitCode = result.Unsupported ? ExitCodes.Usage : ExitCodes.Failed;
             return null;
         }
 

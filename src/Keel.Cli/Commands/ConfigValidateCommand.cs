@@ -4,6 +4,7 @@ using Keel.Config.Loading;
 using Keel.Config.Planning;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Errors;
 
 namespace Keel.Cli.Commands;
 
@@ -34,7 +35,7 @@ internal static class ConfigValidateCommand
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 parse.InvocationConfiguration.Error.WriteLine("keel: " + ex.Message);
-                return ExitCodes.InvalidUsage;
+                return ExitCodes.Usage;
             }
 
             if (parse.GetValue(json))
@@ -48,12 +49,12 @@ internal static class ConfigValidateCommand
                     output.WriteLine(d.Format(path));
                 }
 
-                int errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-                int warnings = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+                int errors = result.Diagnostics.Count(d => d.Severity == Severity.Error);
+                int warnings = result.Diagnostics.Count(d => d.Severity == Severity.Warning);
                 output.WriteLine(errors == 0 ? $"{path}: valid ({warnings} warning(s))" : $"{path}: invalid ({errors} error(s), {warnings} warning(s))");
             }
 
-            return result.Unsupported ? ExitCodes.InvalidUsage : result.HasErrors ? ExitCodes.Failed : ExitCodes.Ok;
+            return result.Unsupported ? ExitCodes.Usage : result.HasErrors ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return cmd;
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Keel.Config.Loading;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Errors;
 using Keel.Install.Devices;
 
 namespace Keel.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Progress;
 using Keel.Config.Presets;
+using Keel.Errors;
 using Keel.Install;
 using Keel.Install.Engine;
 

@@ -4,6 +4,7 @@ using Keel.Config.Loading;
 using Keel.Config.Planning;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
+using Keel.Errors;
 
 namespace Keel.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Keel.Errors;
 using Keel.Repository;
 
 namespace Keel.Cli.Commands;

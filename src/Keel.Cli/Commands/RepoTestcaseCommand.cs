@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keel.Errors;
 using Keel.Solver.Testcase;
 
 namespace Keel.Cli.Commands;
@@ -31,7 +32,7 @@ internal static class RepoTestcaseCommand
                     return ExitCodes.Failed;
                 default:
                     parse.InvocationConfiguration.Error.WriteLine("keel: " + outcome.Detail);
-                    return ExitCodes.InvalidUsage;
+                    return ExitCodes.Usage;
             }
         });
         return cmd;

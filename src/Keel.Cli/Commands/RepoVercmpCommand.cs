@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keel.Errors;
 using Keel.Packaging;
 
 namespace Keel.Cli.Commands;

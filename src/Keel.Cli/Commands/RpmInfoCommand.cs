@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Keel.Errors;
 using Keel.Packaging;
 using Keel.Rpm;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Keel.Errors;
 using Keel.OpenPgp;
 using Keel.Rpm;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.Versioning;
+using Keel.Errors;
 using Keel.VirtualMachines;
 
 namespace Keel.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Keel.Config.Model;
+using Keel.Errors;
 using YamlDotNet.RepresentationModel;
 
 namespace Keel.Config.Loading;
@@ -217,5 +218,5 @@ internal sealed class ConfigBinder
     };
 
     private void Error(YamlNode node, string path, string message, string? hint = null) =>
-        _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, path, (int)node.Start.Line, (int)node.Start.Column, message, hint));
+        _diagnostics.Add(new ConfigDiagnostic(Severity.Error, path, (int)node.Start.Line, (int)node.Start.Column, message, hint));
 }

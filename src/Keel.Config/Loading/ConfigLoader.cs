@@ -1,4 +1,5 @@
 using Keel.Config.Model;
+using Keel.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -44,7 +45,7 @@ public static class ConfigLoader
             if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
             {
                 var (line, col) = stream.Documents.Count > 0 ? ((int)stream.Documents[0].RootNode.Start.Line, (int)stream.Documents[0].RootNode.Start.Column) : (1, 1);
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "", line, col,
+                diagnostics.Add(new ConfigDiagnostic(Severity.Error, "", line, col,
                     stream.Documents.Count == 0 ? "the document is empty" : stream.Documents.Count > 1 ? "expected one YAML document, found several" : "the document must be a mapping of keys",
                     "start with 'apiVersion: keel/v1'"));
                 return new ConfigLoadResult(null, diagnostics, false);
@@ -54,7 +55,7 @@ public static class ConfigLoader
         }
         catch (YamlException ex)
         {
-            diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "", (int)ex.Start.Line, (int)ex.Start.Column, "malformed YAML: " + OneLine(ex)));
+            diagnostics.Add(new ConfigDiagnostic(Severity.Error, "", (int)ex.Start.Line, (int)ex.Start.Column, "malformed YAML: " + OneLine(ex)));
             return new ConfigLoadResult(null, diagnostics, false);
         }
 
@@ -79,7 +80,7 @@ public static class ConfigLoader
         }
 
         string? hint = Suggestions.Distance(version, MachineConfig.CurrentApiVersion) <= 2 ? $"did you mean '{MachineConfig.CurrentApiVersion}'?" : $"this keel reads {MachineConfig.CurrentApiVersion}";
-        diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "apiVersion", (int)node.Start.Line, (int)node.Start.Column, $"unsupported apiVersion '{version}'", hint));
+        diagnostics.Add(new ConfigDiagnostic(Severity.Error, "apiVersion", (int)node.Start.Line, (int)node.Start.Column, $"unsupported apiVersion '{version}'", hint));
         return false;
     }
 

@@ -1,4 +1,5 @@
 using Keel.Config.Model;
+using Keel.Errors;
 
 namespace Keel.Config.Loading;
 
@@ -45,5 +46,5 @@ public sealed class ConfigLoadResult
     /// <summary>The document declares an apiVersion this keel does not read.</summary>
     public bool Unsupported { get; }
 
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }

@@ -1,3 +1,4 @@
+using Keel.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -25,7 +26,7 @@ internal static class YamlModelReader
         }
 
         var result = new ConfigBinder(diagnostics, new SourceMap()).Bind<T>(root);
-        if (diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } error)
+        if (diagnostics.FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
         {
             throw new InvalidDataException(error.Format(source));
         }

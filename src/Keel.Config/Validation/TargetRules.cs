@@ -1,4 +1,5 @@
 using Keel.Config.Loading;
+using Keel.Errors;
 
 namespace Keel.Config.Validation;
 
@@ -19,7 +20,7 @@ public static class TargetRules
         void Error(string path, string message, string? hint)
         {
             var (line, column) = loaded.Map.Find(path);
-            found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, path, line, column, message, hint));
+            found.Add(new ConfigDiagnostic(Severity.Error, path, line, column, message, hint));
         }
 
         if (loaded.Config.Storage.Encryption is not null)

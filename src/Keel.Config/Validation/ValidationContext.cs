@@ -1,5 +1,6 @@
 using Keel.Config.Loading;
 using Keel.Config.Presets;
+using Keel.Errors;
 
 namespace Keel.Config.Validation;
 
@@ -14,13 +15,13 @@ internal sealed class ValidationContext(LoadedConfig loaded, PresetCatalog catal
 
     public List<ConfigDiagnostic> Diagnostics { get; } = [];
 
-    public void Error(string path, string message, string? hint = null) => Add(DiagnosticSeverity.Error, path, message, hint);
+    public void Error(string path, string message, string? hint = null) => Add(Severity.Error, path, message, hint);
 
-    public void Warn(string path, string message, string? hint = null) => Add(DiagnosticSeverity.Warning, path, message, hint);
+    public void Warn(string path, string message, string? hint = null) => Add(Severity.Warning, path, message, hint);
 
-    public void Info(string path, string message, string? hint = null) => Add(DiagnosticSeverity.Info, path, message, hint);
+    public void Info(string path, string message, string? hint = null) => Add(Severity.Info, path, message, hint);
 
-    private void Add(DiagnosticSeverity severity, string path, string message, string? hint)
+    private void Add(Severity severity, string path, string message, string? hint)
     {
         var (line, column) = Loaded.Map.Find(path);
         Diagnostics.Add(new ConfigDiagnostic(severity, path, line, column, message, hint));

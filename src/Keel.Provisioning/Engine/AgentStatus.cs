@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Keel.Errors;
 
 namespace Keel.Provisioning.Engine;
 
@@ -44,9 +45,11 @@ public sealed class AgentStatus
     /// <summary>Recomputes <see cref="Status"/> from the errors and warnings.</summary>
     public void Settle() => Status = Errors.Count > 0 ? "error" : Warnings.Count > 0 ? "degraded" : "done";
 
-    /// <summary>Exit code of `keel-agent status`: 0 done, 1 error, 2 degraded (and 1 while still running or never run).</summary>
-    [JsonIgnore]
-    public int ExitCode => Status switch { "done" => 0, "degraded" => 2, _ => 1 };
+    /// <summary>
+    /// Exit code of `keel-agent status` in Keel's one exit-code table: 0 done, or degraded (warnings are in the document)
+    /// unless <paramref name="strict"/>; 1 error, still running or never run. Exit code 2 means a usage error everywhere.
+    /// </summary>
+    public int ExitCodeFor(bool strict) => Status switch { "done" => ExitCodes.Ok, "degraded" when !strict => ExitCodes.Ok, _ => ExitCodes.Failed };
 }
 
 /// <summary>One module's result.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Datasources;
 using Keel.Provisioning.Datasources.Azure;
@@ -93,7 +94,7 @@ public sealed class Provisioner
 
         foreach (var d in diagnostics.Distinct())
         {
-            (d.Severity == DiagnosticSeverity.Error ? status.Errors : status.Warnings).Add(new StatusMessage { Source = d.Source, Message = d.Message });
+            (d.Severity == Severity.Error ? status.Errors : status.Warnings).Add(new StatusMessage { Source = d.Source, Message = d.Message });
         }
 
         var context = new ModuleContext(_root, config, instance, _options, _log) { UserScripts = userScripts, VendorScripts = vendorScripts, Cancellation = cancellationToken };
@@ -247,7 +248,7 @@ public sealed class Provisioner
         }
         catch (FormatException ex)
         {
-            diagnostics.Add(new(DiagnosticSeverity.Error, "merge", ex.Message));
+            diagnostics.Add(new(Severity.Error, "merge", ex.Message));
             config = system;
         }
 
@@ -264,7 +265,7 @@ public sealed class Provisioner
         foreach (var issue in _options.Schema.Validate(config).Issues)
         {
             // At run time schema findings never stop provisioning, as in cloud-init: errors surface as warnings.
-            diagnostics.Add(new(DiagnosticSeverity.Warning, $"{source} schema: {(issue.Path.Length == 0 ? "<root>" : issue.Path)}", $"line {issue.Line}: {issue.Message}"));
+            diagnostics.Add(new(Severity.Warning, $"{source} schema: {(issue.Path.Length == 0 ? "<root>" : issue.Path)}", $"line {issue.Line}: {issue.Message}"));
         }
     }
 

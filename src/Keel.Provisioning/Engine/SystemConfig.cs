@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Merging;
 using Keel.Provisioning.Root;
@@ -56,7 +57,7 @@ public static class SystemConfig
             }
             catch (FormatException ex)
             {
-                diagnostics.Add(new(DiagnosticSeverity.Error, name, ex.Message));
+                diagnostics.Add(new(Severity.Error, name, ex.Message));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 
@@ -74,7 +75,7 @@ public sealed class PhoneHomeModule : IModule
             }
         }
 
-        context.Warnings.Add(new(DiagnosticSeverity.Warning, "phone_home", $"could not post to {uri} in {tries} tries: {lastError}"));
+        context.Warnings.Add(new(Severity.Warning, "phone_home", $"could not post to {uri} in {tries} tries: {lastError}"));
         return ModuleOutcome.Done;
     }
 
@@ -110,7 +111,7 @@ public sealed class PhoneHomeModule : IModule
 
     private static string? Unknown(ModuleContext context, string field)
     {
-        context.Warnings.Add(new(DiagnosticSeverity.Warning, "phone_home.post", $"unknown field '{field}' not sent"));
+        context.Warnings.Add(new(Severity.Warning, "phone_home.post", $"unknown field '{field}' not sent"));
         return null;
     }
 }

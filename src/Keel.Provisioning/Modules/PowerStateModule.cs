@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 
@@ -130,7 +131,7 @@ public sealed partial class PowerStateModule : IModule
                     if (!p.WaitForExit(timeout))
                     {
                         p.Kill(entireProcessTree: true);
-                        context.Warnings.Add(new(DiagnosticSeverity.Warning, "power_state.condition", $"still running after {timeout}; not powering off"));
+                        context.Warnings.Add(new(Severity.Warning, "power_state.condition", $"still running after {timeout}; not powering off"));
                         return false;
                     }
 

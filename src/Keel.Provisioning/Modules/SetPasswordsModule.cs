@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 
@@ -26,7 +27,7 @@ public sealed partial class SetPasswordsModule : IModule
     {
         if (context.Config["password"] is CloudScalar { IsNull: false })
         {
-            context.Warnings.Add(new(DiagnosticSeverity.Warning, $"password (line {context.Config.KeyLine("password")})", "plain-text passwords are not supported by keel-agent; use chpasswd.users with a crypt hash"));
+            context.Warnings.Add(new(Severity.Warning, $"password (line {context.Config.KeyLine("password")})", "plain-text passwords are not supported by keel-agent; use chpasswd.users with a crypt hash"));
         }
 
         if (ConfigValues.Map(context.Config, "chpasswd", Name) is not { } chpasswd)
@@ -40,11 +41,11 @@ public sealed partial class SetPasswordsModule : IModule
             var where = $"chpasswd user {user} (line {line})";
             if (type == "RANDOM" || (type is null && password is "R" or "RANDOM"))
             {
-                context.Warnings.Add(new(DiagnosticSeverity.Warning, where, "RANDOM passwords are not supported by keel-agent; not set"));
+                context.Warnings.Add(new(Severity.Warning, where, "RANDOM passwords are not supported by keel-agent; not set"));
             }
             else if (type == "text" || (type is null && !CryptHash().IsMatch(password)) || (type == "hash" && !CryptHash().IsMatch(password)))
             {
-                context.Warnings.Add(new(DiagnosticSeverity.Warning, where, "not a crypt hash ($1$, $2a$, $2y$, $5$, $6$, $y$); plain-text passwords are not supported, not set"));
+                context.Warnings.Add(new(Severity.Warning, where, "not a crypt hash ($1$, $2a$, $2y$, $5$, $6$, $y$); plain-text passwords are not supported, not set"));
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 
@@ -76,7 +77,7 @@ public sealed class SshModule : IModule
             if (type is null || !KnownTypes.Contains(type))
             {
                 // cloud-init logs and skips a type ssh-keygen does not know; the other types are still generated.
-                context.Warnings.Add(new(DiagnosticSeverity.Warning, $"ssh_genkeytypes (line {item.Line})", $"unknown key type '{type}' skipped"));
+                context.Warnings.Add(new(Severity.Warning, $"ssh_genkeytypes (line {item.Line})", $"unknown key type '{type}' skipped"));
                 continue;
             }
 
@@ -151,7 +152,7 @@ public sealed class SshModule : IModule
             var kind = cut > 0 ? key[(cut + 1)..] : "";
             if (!KnownTypes.Contains(type) || kind is not ("private" or "public" or "certificate"))
             {
-                context.Warnings.Add(new(DiagnosticSeverity.Warning, $"ssh_keys.{key} (line {supplied.KeyLine(key)})", "unrecognized key name; ignored"));
+                context.Warnings.Add(new(Severity.Warning, $"ssh_keys.{key} (line {supplied.KeyLine(key)})", "unrecognized key name; ignored"));
                 continue;
             }
 
@@ -221,7 +222,7 @@ public sealed class SshModule : IModule
                 enable = v;
                 break;
             default:
-                context.Warnings.Add(new(DiagnosticSeverity.Warning, $"ssh_pwauth (line {node.Line})", $"'{node}' is not true, false or unchanged; sshd left as it is"));
+                context.Warnings.Add(new(Severity.Warning, $"ssh_pwauth (line {node.Line})", $"'{node}' is not true, false or unchanged; sshd left as it is"));
                 break;
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Keel.Errors;
 using Keel.Provisioning.Engine;
 
 namespace Keel.Provisioning.Modules;
@@ -50,7 +51,7 @@ public sealed partial class UpdateEtcHostsModule : IModule
 
         if (HostnameResolver.Resolve(context) is not { } names)
         {
-            context.Warnings.Add(new(DiagnosticSeverity.Warning, Name, "manage_etc_hosts is set but no hostname was found"));
+            context.Warnings.Add(new(Severity.Warning, Name, "manage_etc_hosts is set but no hostname was found"));
             return ModuleOutcome.NothingToDo;
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Errors;
 using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
@@ -47,7 +48,7 @@ public sealed class UsersGroupsModule : IModule
                 {
                     if (db.FindUser(member) is null)
                     {
-                        context.Warnings.Add(new(DiagnosticSeverity.Warning, $"groups (line {line})", $"user {member} does not exist; not added to group {name}"));
+                        context.Warnings.Add(new(Severity.Warning, $"groups (line {line})", $"user {member} does not exist; not added to group {name}"));
                         continue;
                     }
 
@@ -92,7 +93,7 @@ public sealed class UsersGroupsModule : IModule
         var existing = db.FindUser(name);
         if (user.GetString("plain_text_passwd") is { Length: > 0 })
         {
-            context.Warnings.Add(new(DiagnosticSeverity.Warning, where, "plain_text_passwd is not supported by keel-agent; give a crypt hash in passwd or hashed_passwd"));
+            context.Warnings.Add(new(Severity.Warning, where, "plain_text_passwd is not supported by keel-agent; give a crypt hash in passwd or hashed_passwd"));
         }
 
         if (existing is null)

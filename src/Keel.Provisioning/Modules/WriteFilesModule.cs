@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 using Keel.Provisioning.Root;
@@ -78,7 +79,7 @@ public sealed class WriteFilesModule : IModule
         var path = ConfigValues.Text(entry, "path", where);
         if (string.IsNullOrEmpty(path))
         {
-            context.Warnings.Add(new(DiagnosticSeverity.Warning, where, "no path given; entry skipped"));
+            context.Warnings.Add(new(Severity.Warning, where, "no path given; entry skipped"));
             return;
         }
 
@@ -136,7 +137,7 @@ public sealed class WriteFilesModule : IModule
 
         string[] Unknown(string enc)
         {
-            context?.Warnings.Add(new(DiagnosticSeverity.Warning, where, $"unknown encoding '{enc}', assuming text/plain"));
+            context?.Warnings.Add(new(Severity.Warning, where, $"unknown encoding '{enc}', assuming text/plain"));
             return [];
         }
     }
@@ -194,7 +195,7 @@ public sealed class WriteFilesModule : IModule
                 break;
         }
 
-        context?.Warnings.Add(new(DiagnosticSeverity.Warning, where, $"undecodable permissions '{(node as CloudScalar)?.Text}', using 0644"));
+        context?.Warnings.Add(new(Severity.Warning, where, $"undecodable permissions '{(node as CloudScalar)?.Text}', using 0644"));
         return DefaultMode;
     }
 

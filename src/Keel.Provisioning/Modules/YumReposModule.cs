@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 
@@ -77,7 +78,7 @@ public sealed class YumReposModule : IModule
 
             if (!lines.Any(l => l.Key is "baseurl" or "metalink" or "mirrorlist"))
             {
-                context.Warnings.Add(new(DiagnosticSeverity.Warning, where, "needs at least one of baseurl, metalink or mirrorlist; skipped"));
+                context.Warnings.Add(new(Severity.Warning, where, "needs at least one of baseurl, metalink or mirrorlist; skipped"));
                 continue;
             }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 
 namespace Keel.Provisioning.Schema;
@@ -70,9 +71,9 @@ public sealed class CloudConfigSchema
         {
             foreach (var (key, _) in map.Entries)
             {
-                if (!_topLevelKeys.Contains(key) && !_topLevelPatterns.Any(r => r.IsMatch(key)) && !report.Issues.Any(i => i.Path == key && i.Severity == DiagnosticSeverity.Warning))
+                if (!_topLevelKeys.Contains(key) && !_topLevelPatterns.Any(r => r.IsMatch(key)) && !report.Issues.Any(i => i.Path == key && i.Severity == Severity.Warning))
                 {
-                    report.Issues.Add(new(DiagnosticSeverity.Warning, key, map.KeyLine(key), "unknown key (not in the cloud-config schema); ignored"));
+                    report.Issues.Add(new(Severity.Warning, key, map.KeyLine(key), "unknown key (not in the cloud-config schema); ignored"));
                 }
             }
         }
@@ -145,7 +146,7 @@ public sealed class CloudConfigSchema
         {
             var why = schema.TryGetProperty("deprecated_description", out var dd) ? " " + dd.GetString() : "";
             var version = schema.TryGetProperty("deprecated_version", out var dv) ? $" in {dv.GetString()}" : "";
-            issues.Add(new(DiagnosticSeverity.Warning, path, node.Line, $"deprecated{version}.{why}".TrimEnd()));
+            issues.Add(new(Severity.Warning, path, node.Line, $"deprecated{version}.{why}".TrimEnd()));
         }
 
         if (schema.TryGetProperty("type", out var type) && !TypeMatches(node, type))
@@ -237,7 +238,7 @@ public sealed class CloudConfigSchema
         return list;
     }
 
-    private static bool IsError(SchemaIssue i) => i.Severity == DiagnosticSeverity.Error;
+    private static bool IsError(SchemaIssue i) => i.Severity == Severity.Error;
 
     private void CheckObject(CloudMap map, JsonElement schema, string path, List<SchemaIssue> issues)
     {
@@ -285,7 +286,7 @@ public sealed class CloudConfigSchema
             if (path.Length == 0)
             {
                 // Unknown top-level keys are never fatal (cloud-init's own runtime only warns about them).
-                issues.Add(new(DiagnosticSeverity.Warning, key, map.KeyLine(key), "unknown key (not in the cloud-config schema); ignored"));
+                issues.Add(new(Severity.Warning, key, map.KeyLine(key), "unknown key (not in the cloud-config schema); ignored"));
             }
             else
             {
@@ -461,7 +462,7 @@ public sealed class CloudConfigSchema
         return regex;
     }
 
-    private static SchemaIssue Error(string path, int line, string message) => new(DiagnosticSeverity.Error, path, line, message);
+    private static SchemaIssue Error(string path, int line, string message) => new(Severity.Error, path, line, message);
 
     private static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
@@ -539,7 +540,7 @@ public sealed class CloudConfigSchema
         foreach (var i in report.Issues)
         {
             sb.Append(source).Append(':').Append(i.Line.ToString(CultureInfo.InvariantCulture)).Append(": ")
-              .Append(i.Severity == DiagnosticSeverity.Error ? "error" : "warning").Append(": ")
+              .Append(i.Severity == Severity.Error ? "error" : "warning").Append(": ")
               .Append(i.Path.Length == 0 ? "<root>" : i.Path).Append(": ").Append(i.Message).Append('\n');
         }
 

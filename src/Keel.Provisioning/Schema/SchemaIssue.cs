@@ -1,7 +1,8 @@
+using Keel.Errors;
 namespace Keel.Provisioning.Schema;
 
 /// <summary>One schema finding: a dotted config path (cloud-init's form, e.g. "write_files.0.permissions"), its YAML line and what is wrong.</summary>
-public sealed record SchemaIssue(DiagnosticSeverity Severity, string Path, int Line, string Message)
+public sealed record SchemaIssue(Severity Severity, string Path, int Line, string Message)
 {
     /// <inheritdoc />
     public override string ToString() => $"line {Line}: {(Path.Length == 0 ? "<root>" : Path)}: {Message}";
@@ -14,10 +15,10 @@ public sealed class SchemaReport
     public List<SchemaIssue> Issues { get; } = [];
 
     /// <summary>Schema errors (the config is invalid).</summary>
-    public IEnumerable<SchemaIssue> Errors => Issues.Where(i => i.Severity == DiagnosticSeverity.Error);
+    public IEnumerable<SchemaIssue> Errors => Issues.Where(i => i.Severity == Severity.Error);
 
     /// <summary>Warnings: unknown top-level keys, deprecated keys.</summary>
-    public IEnumerable<SchemaIssue> Warnings => Issues.Where(i => i.Severity == DiagnosticSeverity.Warning);
+    public IEnumerable<SchemaIssue> Warnings => Issues.Where(i => i.Severity == Severity.Warning);
 
     /// <summary>Whether there are no errors.</summary>
     public bool IsValid => !Errors.Any();

@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Merging;
 
@@ -43,12 +44,12 @@ public sealed class AssembledUserData
                         }
                         else if (node is not null)
                         {
-                            diagnostics.Add(new(DiagnosticSeverity.Error, where, $"cloud-config must be a mapping, found {node.TypeName}; part ignored"));
+                            diagnostics.Add(new(Severity.Error, where, $"cloud-config must be a mapping, found {node.TypeName}; part ignored"));
                         }
                     }
                     catch (FormatException ex)
                     {
-                        diagnostics.Add(new(DiagnosticSeverity.Error, where, ex.Message + "; part ignored"));
+                        diagnostics.Add(new(Severity.Error, where, ex.Message + "; part ignored"));
                     }
 
                     break;
@@ -56,10 +57,10 @@ public sealed class AssembledUserData
                     scripts.Add(part);
                     break;
                 case UserDataTypes.BootHook or UserDataTypes.PartHandler or UserDataTypes.Jinja or UserDataTypes.CloudConfigJsonp:
-                    diagnostics.Add(new(DiagnosticSeverity.Warning, where, $"{part.ContentType} parts are not supported by keel-agent; part ignored"));
+                    diagnostics.Add(new(Severity.Warning, where, $"{part.ContentType} parts are not supported by keel-agent; part ignored"));
                     break;
                 default:
-                    diagnostics.Add(new(DiagnosticSeverity.Warning, where, $"unhandled content type {part.ContentType}; part ignored"));
+                    diagnostics.Add(new(Severity.Warning, where, $"unhandled content type {part.ContentType}; part ignored"));
                     break;
             }
         }
@@ -71,7 +72,7 @@ public sealed class AssembledUserData
         }
         catch (FormatException ex)
         {
-            diagnostics.Add(new(DiagnosticSeverity.Error, source, ex.Message));
+            diagnostics.Add(new(Severity.Error, source, ex.Message));
             merged = CloudMap.Empty;
         }
 

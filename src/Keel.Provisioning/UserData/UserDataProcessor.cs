@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Keel.Errors;
 using Keel.Provisioning.Config;
 
 namespace Keel.Provisioning.UserData;
@@ -54,7 +55,7 @@ public sealed class UserDataProcessor
         }
         catch (InvalidDataException ex)
         {
-            result.Diagnostics.Add(new(DiagnosticSeverity.Error, source, ex.Message));
+            result.Diagnostics.Add(new(Severity.Error, source, ex.Message));
             return;
         }
 
@@ -74,7 +75,7 @@ public sealed class UserDataProcessor
             }
             catch (InvalidDataException ex)
             {
-                result.Diagnostics.Add(new(DiagnosticSeverity.Error, source, ex.Message));
+                result.Diagnostics.Add(new(Severity.Error, source, ex.Message));
             }
 
             return;
@@ -116,7 +117,7 @@ public sealed class UserDataProcessor
             }
             catch (InvalidDataException ex)
             {
-                result.Diagnostics.Add(new(DiagnosticSeverity.Error, source, ex.Message));
+                result.Diagnostics.Add(new(Severity.Error, source, ex.Message));
                 return;
             }
 
@@ -170,13 +171,13 @@ public sealed class UserDataProcessor
 
             if (depth >= MaxIncludeDepth)
             {
-                result.Diagnostics.Add(new(DiagnosticSeverity.Error, source, $"#include {url}: nesting deeper than {MaxIncludeDepth}"));
+                result.Diagnostics.Add(new(Severity.Error, source, $"#include {url}: nesting deeper than {MaxIncludeDepth}"));
                 continue;
             }
 
             if (_fetcher is null)
             {
-                result.Diagnostics.Add(new(DiagnosticSeverity.Warning, source, $"#include {url}: includes are not fetched here"));
+                result.Diagnostics.Add(new(Severity.Warning, source, $"#include {url}: includes are not fetched here"));
                 continue;
             }
 
@@ -187,7 +188,7 @@ public sealed class UserDataProcessor
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or HttpRequestException or TaskCanceledException or UnauthorizedAccessException)
             {
-                result.Diagnostics.Add(new(DiagnosticSeverity.Warning, source, ex.Message));
+                result.Diagnostics.Add(new(Severity.Warning, source, ex.Message));
                 continue;
             }
 
@@ -204,7 +205,7 @@ public sealed class UserDataProcessor
         }
         catch (FormatException ex)
         {
-            result.Diagnostics.Add(new(DiagnosticSeverity.Error, source, ex.Message));
+            result.Diagnostics.Add(new(Severity.Error, source, ex.Message));
             return;
         }
 
@@ -215,7 +216,7 @@ public sealed class UserDataProcessor
 
         if (root is not CloudList list)
         {
-            result.Diagnostics.Add(new(DiagnosticSeverity.Error, source, $"#cloud-config-archive must be a YAML list, found {root.TypeName}"));
+            result.Diagnostics.Add(new(Severity.Error, source, $"#cloud-config-archive must be a YAML list, found {root.TypeName}"));
             return;
         }
 

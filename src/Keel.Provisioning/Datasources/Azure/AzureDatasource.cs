@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.Provisioning.Config;
 
 namespace Keel.Provisioning.Datasources.Azure;
@@ -54,7 +55,7 @@ public sealed class AzureDatasource(AzureOptions options, RetryingHttp http)
         var keys = (ovf?.PublicKeys ?? []).Concat(imds.PublicKeys).Distinct(StringComparer.Ordinal).ToList();
         if (ovf?.HasUserPassword == true)
         {
-            warnings.Add(new(DiagnosticSeverity.Warning, ovfSource + " UserPassword", "a plain-text admin password is not applied (keel-agent sets crypt hashes only); the admin user stays locked"));
+            warnings.Add(new(Severity.Warning, ovfSource + " UserPassword", "a plain-text admin password is not applied (keel-agent sets crypt hashes only); the admin user stays locked"));
         }
 
         var meta = new List<KeyValuePair<string, CloudNode>> { new("instance-id", CloudScalar.Str(instanceId)) };
