@@ -35,9 +35,9 @@ internal static class SchemaCommand
                 {
                     node = YamlConfigReader.Parse(text, name);
                 }
-                catch (FormatException ex)
+                catch (Exception ex) when (ex is FormatException or LimitExceededException)
                 {
-                    output.WriteLine(ex.Message.Replace(name + ":", name + ":", StringComparison.Ordinal) + " (error)");
+                    output.WriteLine(ex.Message + " (error)");
                     invalid = true;
                     continue;
                 }

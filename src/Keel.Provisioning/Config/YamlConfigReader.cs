@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
+using Keel.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -19,12 +20,19 @@ public static partial class YamlConfigReader
     /// <summary>Deepest nesting accepted.</summary>
     public const int MaxDepth = 128;
 
-    /// <summary>Most nodes accepted in one document.</summary>
+    /// <summary>
+    /// Most nodes accepted in one document, counting an alias as the whole subtree it stands for: readers of the result
+    /// (merging, the schema, JSON) walk it as a tree, so 600 bytes of nested aliases would otherwise become billions of nodes.
+    /// </summary>
     public const int MaxNodes = 1_000_000;
 
     private const string TagPrefix = "tag:yaml.org,2002:";
 
-    /// <summary>Parses <paramref name="text"/>; returns null for an empty document. Throws FormatException naming <paramref name="source"/> and the line.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/>; returns null for an empty document. Throws FormatException naming
+    /// <paramref name="source"/> and the line, or LimitExceededException when the document expands to more than
+    /// <see cref="MaxNodes"/> nodes.
+    /// </summary>
     public static CloudNode? Parse(string text, string source)
     {
         if (text.Length > MaxDocumentChars)
@@ -84,24 +92,29 @@ public static partial class YamlConfigReader
             throw new FormatException($"{state.Source}: YAML nesting deeper than {MaxDepth}");
         }
 
-        if (++state.Nodes > MaxNodes)
-        {
-            throw new FormatException($"{state.Source}: YAML document has more than {MaxNodes} nodes");
-        }
-
         var ev = parser.Current ?? throw new FormatException($"{state.Source}: unexpected end of YAML");
         var line = checked((int)ev.Start.Line);
         state.LastLine = line;
+        if (ev is AnchorAlias alias)
+        {
+            parser.MoveNext();
+            if (!state.Anchors.TryGetValue(alias.Value.Value, out var target))
+            {
+                throw new FormatException($"{state.Source}:{line}: unknown YAML alias *{alias.Value.Value}");
+            }
+
+            // The alias is shared, not copied, but everything downstream walks it once per use.
+            Count(state, target.Size, line);
+            return target.Node;
+        }
+
+        var start = state.Expanded;
+        Count(state, 1, line);
         switch (ev)
         {
-            case AnchorAlias alias:
-                parser.MoveNext();
-                return state.Anchors.TryGetValue(alias.Value.Value, out var target)
-                    ? target
-                    : throw new FormatException($"{state.Source}:{line}: unknown YAML alias *{alias.Value.Value}");
             case Scalar scalar:
                 parser.MoveNext();
-                return Remember(state, scalar.Anchor, Resolve(scalar, state.Source, line));
+                return Remember(state, scalar.Anchor, Resolve(scalar, state.Source, line), start);
             case SequenceStart seq:
                 {
                     parser.MoveNext();
@@ -111,7 +124,7 @@ public static partial class YamlConfigReader
                         items.Add(ReadNode(parser, state, depth + 1));
                     }
 
-                    return Remember(state, seq.Anchor, new CloudList(items, line));
+                    return Remember(state, seq.Anchor, new CloudList(items, line), start);
                 }
 
             case MappingStart map:
@@ -139,7 +152,7 @@ public static partial class YamlConfigReader
                     // Merge keys supply only what the mapping does not set itself, as PyYAML does.
                     var own = new HashSet<string>(entries.Select(e => e.Key), StringComparer.Ordinal);
                     var all = merged.Where(m => own.Add(m.Key)).Concat(entries);
-                    return Remember(state, map.Anchor, new CloudMap(all, line, keyLines));
+                    return Remember(state, map.Anchor, new CloudMap(all, line, keyLines), start);
                 }
 
             default:
@@ -162,14 +175,62 @@ public static partial class YamlConfigReader
         }
     }
 
-    private static CloudNode Remember(State state, YamlDotNet.Core.AnchorName anchor, CloudNode node)
+    private static void Count(State state, long nodes, int line)
+    {
+        state.Expanded += nodes;
+        if (state.Expanded > MaxNodes)
+        {
+            throw new LimitExceededException(
+                state.Source,
+                $"{state.Source}: YAML document expands to more than {MaxNodes} nodes by line {line} (aliases count once per use); refused");
+        }
+    }
+
+    private static CloudNode Remember(State state, YamlDotNet.Core.AnchorName anchor, CloudNode node, long start)
     {
         if (!anchor.IsEmpty)
         {
-            state.Anchors[anchor.Value] = node;
+            state.Anchors[anchor.Value] = (node, state.Expanded - start);
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// Throws LimitExceededException naming <paramref name="source"/> when <paramref name="node"/>, walked as a tree
+    /// (shared subtrees once per use), has more than <see cref="MaxNodes"/> nodes. Stops counting at the limit, so the
+    /// check itself stays cheap; for documents combined after reading (merged parts).
+    /// </summary>
+    public static void CheckExpandedSize(CloudNode node, string source)
+    {
+        var pending = new Stack<CloudNode>();
+        pending.Push(node);
+        var count = 0;
+        while (pending.Count > 0)
+        {
+            if (++count > MaxNodes)
+            {
+                throw new LimitExceededException(source, $"{source}: cloud-config expands to more than {MaxNodes} nodes (aliases count once per use); refused");
+            }
+
+            switch (pending.Pop())
+            {
+                case CloudMap map:
+                    foreach (var entry in map.Entries)
+                    {
+                        pending.Push(entry.Value);
+                    }
+
+                    break;
+                case CloudList list:
+                    foreach (var item in list.Items)
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+            }
+        }
     }
 
     private static CloudScalar Resolve(Scalar scalar, string source, int line)
@@ -333,9 +394,11 @@ public static partial class YamlConfigReader
     {
         public string Source { get; } = source;
 
-        public Dictionary<string, CloudNode> Anchors { get; } = new(StringComparer.Ordinal);
+        /// <summary>Each anchor's node and its size expanded (itself plus every node under it, aliases expanded).</summary>
+        public Dictionary<string, (CloudNode Node, long Size)> Anchors { get; } = new(StringComparer.Ordinal);
 
-        public int Nodes { get; set; }
+        /// <summary>Nodes read so far, aliases expanded.</summary>
+        public long Expanded { get; set; }
 
         public int LastLine { get; set; } = 1;
     }

@@ -53,17 +53,12 @@ public static class NoCloudSeed
     private static byte[]? ReadOptional(string directory, string name)
     {
         var path = Path.Combine(directory, name);
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        if (!new FileInfo(path).Exists)
         {
             return null;
         }
 
-        if (info.Length > MaxFileBytes)
-        {
-            throw new InvalidDataException($"{path}: {info.Length} bytes exceeds the limit of {MaxFileBytes}");
-        }
-
-        return File.ReadAllBytes(path);
+        // The limit holds while reading: a seed file that is a link to /dev/zero has length 0.
+        return UserData.BoundedRead.ReadFile(path, MaxFileBytes, path);
     }
 }

@@ -48,7 +48,7 @@ public sealed class Provisioner
         {
             selected = DatasourceSelector.Select(_root, settings, SystemConfig.Load(_root, []), http);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or KeelException)
         {
             return Run(() => throw ex, null, cancellationToken);
         }
@@ -74,7 +74,7 @@ public sealed class Provisioner
         {
             instance = readDatasource();
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or TimeoutException or HttpRequestException or FormatException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or TimeoutException or HttpRequestException or FormatException or KeelException)
         {
             status.Errors.Add(new StatusMessage { Source = "datasource", Message = ex.Message });
             if (reporter is not null && _options.Stages.Contains(Stage.Init))
@@ -215,7 +215,7 @@ public sealed class Provisioner
         {
             // A module boundary: whatever one module hits is recorded and the remaining modules still run.
             result.Result = "failed";
-            result.Error = ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            result.Error = ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or KeelException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             status.Errors.Add(new StatusMessage { Source = module.Name, Message = result.Error });
             _log.WriteLine($"{module.Name}: FAILED: {result.Error}");
         }
@@ -232,7 +232,8 @@ public sealed class Provisioner
     private (CloudMap Config, IReadOnlyList<UserDataPart> UserScripts, IReadOnlyList<UserDataPart> VendorScripts) Combine(InstanceData instance, List<ProvisioningDiagnostic> diagnostics)
     {
         diagnostics.AddRange(instance.Warnings);
-        var fetcher = _options.IncludeFetcher ?? new LocalIncludeFetcher();
+        // file:// includes name paths of the machine being provisioned: read them inside its root, never the build host's.
+        var fetcher = _options.IncludeFetcher ?? new LocalIncludeFetcher(_root);
         var user = AssembledUserData.FromBlob(instance.UserData ?? [], "user-data", fetcher);
         diagnostics.AddRange(user.Diagnostics);
         var vendorEnabled = (user.CloudConfig["vendor_data"] as CloudMap)?.GetBool("enabled", true) ?? true;

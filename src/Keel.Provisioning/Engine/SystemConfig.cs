@@ -55,7 +55,7 @@ public static class SystemConfig
             {
                 configs.Add(YamlConfigReader.ParseMap(text, name));
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or LimitExceededException)
             {
                 diagnostics.Add(new(Severity.Error, name, ex.Message));
             }

@@ -47,7 +47,7 @@ public sealed class AssembledUserData
                             diagnostics.Add(new(Severity.Error, where, $"cloud-config must be a mapping, found {node.TypeName}; part ignored"));
                         }
                     }
-                    catch (FormatException ex)
+                    catch (Exception ex) when (ex is FormatException or LimitExceededException)
                     {
                         diagnostics.Add(new(Severity.Error, where, ex.Message + "; part ignored"));
                     }
@@ -69,8 +69,11 @@ public sealed class AssembledUserData
         try
         {
             merged = ConfigMerge.MergeParts(configs);
+
+            // Each part kept to the node budget can still add up past it (list(append) of shared subtrees).
+            YamlConfigReader.CheckExpandedSize(merged, source);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or LimitExceededException)
         {
             diagnostics.Add(new(Severity.Error, source, ex.Message));
             merged = CloudMap.Empty;

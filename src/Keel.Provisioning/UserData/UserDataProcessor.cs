@@ -13,6 +13,12 @@ public sealed class ProcessedUserData
 
     /// <summary>Warnings and errors met while processing.</summary>
     public List<ProvisioningDiagnostic> Diagnostics { get; } = [];
+
+    /// <summary>Includes fetched so far, at every depth.</summary>
+    internal int Includes { get; set; }
+
+    /// <summary>Bytes fetched by includes so far.</summary>
+    internal long IncludedBytes { get; set; }
 }
 
 /// <summary>
@@ -26,6 +32,12 @@ public sealed class UserDataProcessor
 
     /// <summary>Deepest #include nesting followed.</summary>
     public const int MaxIncludeDepth = 8;
+
+    /// <summary>Most includes fetched for one blob, at every depth together (each may be up to 16 MiB).</summary>
+    public const int MaxIncludes = 64;
+
+    /// <summary>Most bytes all includes of one blob may fetch together.</summary>
+    public const int MaxIncludedBytes = MaxDecompressedBytes;
 
     private static readonly string[] DecompressTypes =
     [
@@ -181,14 +193,34 @@ public sealed class UserDataProcessor
                 continue;
             }
 
+            // Depth alone does not bound the work: each level may name many URLs.
+            if (++result.Includes > MaxIncludes)
+            {
+                if (result.Includes == MaxIncludes + 1)
+                {
+                    result.Diagnostics.Add(new(Severity.Error, source, $"#include {url}: more than {MaxIncludes} includes; this and the rest are not fetched"));
+                }
+
+                continue;
+            }
+
             byte[] fetched;
             try
             {
                 fetched = _fetcher.Fetch(url);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or HttpRequestException or TaskCanceledException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or HttpRequestException or TaskCanceledException or UnauthorizedAccessException or TimeoutException or KeelException)
             {
-                result.Diagnostics.Add(new(Severity.Warning, source, ex.Message));
+                // An include that is unreachable or refused is skipped, as cloud-init skips it; one that was cut at a limit is an error.
+                var severity = ex is KeelException { Reason: ReasonCodes.LimitExceeded } ? Severity.Error : Severity.Warning;
+                result.Diagnostics.Add(new(severity, source, ExitCodes.Describe(ex)));
+                continue;
+            }
+
+            result.IncludedBytes += fetched.Length;
+            if (result.IncludedBytes > MaxIncludedBytes)
+            {
+                result.Diagnostics.Add(new(Severity.Error, source, $"#include {url}: includes add up to more than {MaxIncludedBytes} bytes; refused"));
                 continue;
             }
 
@@ -203,7 +235,7 @@ public sealed class UserDataProcessor
         {
             root = YamlConfigReader.Parse(archive, source + " (#cloud-config-archive)");
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or LimitExceededException)
         {
             result.Diagnostics.Add(new(Severity.Error, source, ex.Message));
             return;
