@@ -5,6 +5,7 @@ using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 using Keel.Provisioning.UserData;
+using Xunit.Abstractions;
 
 namespace Keel.Provisioning.Tests;
 
@@ -12,7 +13,7 @@ namespace Keel.Provisioning.Tests;
 /// Issue 8 finding 6: user data and meta-data built to exhaust memory are refused while being read, and `run` still
 /// records what it refused in the status document.
 /// </summary>
-public sealed class HostileInputTests
+public sealed class HostileInputTests(ITestOutputHelper output)
 {
     /// <summary>Ceiling for what refusing one hostile input may allocate (the bomb itself expands to gigabytes).</summary>
     private const long AllocationCeiling = 128L * 1024 * 1024;
@@ -49,6 +50,7 @@ public sealed class HostileInputTests
         Assert.Contains("expands to more than", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
         Assert.True(allocated < AllocationCeiling, $"allocated {allocated} bytes");
+        output.WriteLine($"reading the alias bomb allocated {allocated} bytes");
     }
 
     [Fact]
@@ -74,6 +76,7 @@ public sealed class HostileInputTests
         Assert.StartsWith("user-data", error.Source, StringComparison.Ordinal);
         Assert.StartsWith("user-data", error.Message, StringComparison.Ordinal);
         Assert.True(allocated < AllocationCeiling, $"allocated {allocated} bytes");
+        output.WriteLine($"run of the alias bomb allocated {allocated} bytes: {error.Message}");
 
         var written = JsonDocument.Parse(t["/var/lib/cloud/data/keel-status.json"]).RootElement;
         Assert.Equal("error", written.GetProperty("status").GetString());
