@@ -225,6 +225,24 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Contains(result.Diagnostics, d => d.Severity == Severity.Error && d.Message.Contains($"more than {UserDataProcessor.MaxIncludes} includes", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{bad")]
+    public void A_corrupt_status_document_does_not_stop_later_runs(string corrupt)
+    {
+        using var t = new TestRoot();
+        t.Seed("#cloud-config\nhostname: after-corruption\nssh_genkeytypes: []\n");
+        Directory.CreateDirectory(t.Host("/var/lib/cloud/data"));
+        File.WriteAllText(t.Host("/var/lib/cloud/data/keel-status.json"), corrupt);
+
+        var status = t.Run();
+
+        Assert.Equal("after-corruption\n", t["/etc/hostname"]);
+        var warning = Assert.Single(status.Warnings, w => w.Source == "/var/lib/cloud/data/keel-status.json");
+        Assert.Contains("corrupt status document", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(status.Status, JsonDocument.Parse(t["/var/lib/cloud/data/keel-status.json"]).RootElement.GetProperty("status").GetString());
+    }
+
     /// <summary>Zeros without end, counting what was read.</summary>
     private sealed class EndlessStream : Stream
     {

@@ -66,7 +66,25 @@ public sealed class Provisioner
     /// </summary>
     public AgentStatus Run(Func<InstanceData> readDatasource, IReadyReporter? reporter, CancellationToken cancellationToken)
     {
-        var status = LoadCurrentStatus() ?? new AgentStatus { Started = _options.Now, BootId = _options.BootId };
+        StatusMessage? unreadable = null;
+        AgentStatus? current;
+        try
+        {
+            current = LoadCurrentStatus();
+        }
+        catch (InvalidDataException ex)
+        {
+            // A damaged record (an empty file after a power cut) must not stop every later boot from provisioning.
+            current = null;
+            unreadable = new StatusMessage { Source = CloudPaths.StatusFile, Message = ex.Message + "; starting a new one" };
+        }
+
+        var status = current ?? new AgentStatus { Started = _options.Now, BootId = _options.BootId };
+        if (unreadable is not null)
+        {
+            status.Warnings.Add(unreadable);
+        }
+
         status.Status = "running";
         var datasourceTiming = BeginStage(status, "datasource");
         InstanceData instance;
