@@ -225,6 +225,30 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Contains(result.Diagnostics, d => d.Severity == Severity.Error && d.Message.Contains($"more than {UserDataProcessor.MaxIncludes} includes", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Datasource_files_that_are_devices_are_refused_not_read()
+    {
+        using var t = new TestRoot();
+        t.Seed("#cloud-config\n");
+        File.Delete(Path.Combine(t.SeedPath, "user-data"));
+        File.CreateSymbolicLink(Path.Combine(t.SeedPath, "user-data"), "/dev/zero");
+        var noCloud = Assert.ThrowsAny<KeelException>(() => Datasources.NoCloudSeed.Read(t.SeedPath));
+        Assert.Equal($"{t.SeedPath}/user-data: character device, not a regular file; refused", noCloud.Message);
+
+        var drive = Path.Combine(t.Base, "config-2");
+        Directory.CreateDirectory(Path.Combine(drive, "openstack/latest"));
+        File.WriteAllText(Path.Combine(drive, "openstack/latest/meta_data.json"), """{"uuid": "u1"}""");
+        File.CreateSymbolicLink(Path.Combine(drive, "openstack/latest/user_data"), "/dev/zero");
+        var configDrive = Assert.Throws<InvalidDataException>(() => Datasources.ConfigDrive.Read(drive));
+        Assert.Contains("user_data: character device, not a regular file; refused", configDrive.Message, StringComparison.Ordinal);
+
+        var ovf = Path.Combine(t.Base, "ovf");
+        Directory.CreateDirectory(ovf);
+        File.CreateSymbolicLink(Path.Combine(ovf, "ovf-env.xml"), "/dev/zero");
+        var azure = Assert.Throws<InvalidDataException>(() => Datasources.Azure.OvfEnvironment.ReadDirectory(ovf));
+        Assert.Contains("ovf-env.xml: character device, not a regular file; refused", azure.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{bad")]

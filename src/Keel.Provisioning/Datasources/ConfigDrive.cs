@@ -85,8 +85,14 @@ public static class ConfigDrive
             return null;
         }
 
-        return info.Length > NoCloudSeed.MaxFileBytes
-            ? throw new InvalidDataException($"{path}: {info.Length} bytes exceeds the limit of {NoCloudSeed.MaxFileBytes}")
-            : File.ReadAllBytes(path);
+        // The limit holds while reading: the length of a link to /dev/zero is 0.
+        try
+        {
+            return UserData.BoundedRead.ReadFile(path, NoCloudSeed.MaxFileBytes, path);
+        }
+        catch (Keel.Errors.KeelException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
     }
 }

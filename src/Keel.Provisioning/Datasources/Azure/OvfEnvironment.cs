@@ -30,12 +30,19 @@ public sealed record OvfEnvironment(
             return null;
         }
 
-        if (info.Length > MaxBytes)
+        // The limit holds while reading: the length of a link to /dev/zero is 0.
+        byte[] bytes;
+        try
         {
-            throw new InvalidDataException($"{path}: {info.Length} bytes exceeds the limit of {MaxBytes}");
+            bytes = UserData.BoundedRead.ReadFile(path, MaxBytes, path);
+        }
+        catch (Keel.Errors.KeelException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
         }
 
-        return Parse(File.ReadAllText(path), path);
+        using var text = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Parse(text.ReadToEnd(), path);
     }
 
     /// <summary>Parses ovf-env.xml text (DTDs prohibited, depth capped); throws InvalidDataException naming <paramref name="source"/>.</summary>
