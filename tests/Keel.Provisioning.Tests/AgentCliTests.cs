@@ -66,8 +66,9 @@ public sealed class AgentCliTests
         var run = Run("run", "--root", t.RootPath, "--seed", t.SeedPath);
         Assert.Equal(0, run.Code);
         var status = Run("status", "--root", t.RootPath);
-        Assert.Equal(2, status.Code);
+        Assert.Equal(0, status.Code);
         Assert.Contains("\"status\": \"degraded\"", status.Out, StringComparison.Ordinal);
+        Assert.Equal(1, Run("status", "--root", t.RootPath, "--strict").Code);
         Assert.Equal("q1\n", t["/etc/hostname"]);
 
         Assert.Equal(0, Run("clean", "--root", t.RootPath).Code);
