@@ -28,10 +28,12 @@ input_hash=$(
     cd "$REPO_ROOT"
     {
         cat "$HERE/build.sh"
-        git ls-files -s src/Keel.Agent src/Keel.Provisioning packaging/keel-agent Directory.Build.props Directory.Packages.props 2>/dev/null ||
-            find src/Keel.Agent src/Keel.Provisioning packaging/keel-agent -type f ! -path '*/bin/*' ! -path '*/obj/*' -exec sha256sum {} +
+        # All of src/: keel-agent's project references reach several assemblies (Keel.Errors, Keel.Processes, ...), and a
+        # list of them here went stale once already; rebuilding on any source change is cheap next to a stale agent.
+        git ls-files -s src packaging/keel-agent Directory.Build.props Directory.Packages.props 2>/dev/null ||
+            find src packaging/keel-agent -type f ! -path '*/bin/*' ! -path '*/obj/*' -exec sha256sum {} +
         # Uncommitted edits count too.
-        git diff HEAD -- src/Keel.Agent src/Keel.Provisioning packaging/keel-agent 2>/dev/null || true
+        git diff HEAD -- src packaging/keel-agent 2>/dev/null || true
     } | sha256sum | cut -d' ' -f1
 )
 if [[ -f $DEST/.stamp && $(<"$DEST/.stamp") == "$input_hash" && -f $DEST/repodata/repomd.xml ]]; then
