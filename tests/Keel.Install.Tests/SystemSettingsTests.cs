@@ -1,7 +1,7 @@
 using Keel.Config.Model;
 using Keel.Config.Presets;
 using Keel.Install.Settings;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Tests;
 

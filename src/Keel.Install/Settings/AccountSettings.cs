@@ -1,6 +1,6 @@
 using Keel.Config.Model;
-using Keel.Provisioning.Accounts;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Install.Settings;
 

@@ -1,7 +1,7 @@
 using Keel.Config.Loading;
 using Keel.Config.Model;
 using Keel.Install.Processes;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Settings;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Keel.Config.Model;
-using Keel.Provisioning.Accounts;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Install.Settings;
 

@@ -6,8 +6,8 @@ using Keel.Provisioning.Config;
 using Keel.Provisioning.Datasources;
 using Keel.Provisioning.Datasources.Azure;
 using Keel.Provisioning.Merging;
-using Keel.Provisioning.Root;
 using Keel.Provisioning.UserData;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Engine;
 
@@ -48,7 +48,7 @@ public sealed class Provisioner
         {
             selected = DatasourceSelector.Select(_root, settings, SystemConfig.Load(_root, []), http);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or KeelException)
         {
             return Run(() => throw ex, null, cancellationToken);
         }
@@ -74,7 +74,7 @@ public sealed class Provisioner
         {
             instance = readDatasource();
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or TimeoutException or HttpRequestException or FormatException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or KeelException or UnauthorizedAccessException or TimeoutException or HttpRequestException or FormatException)
         {
             status.Errors.Add(new StatusMessage { Source = "datasource", Message = ex.Message });
             if (reporter is not null && _options.Stages.Contains(Stage.Init))
@@ -102,7 +102,7 @@ public sealed class Provisioner
         {
             RecordInstance(context, instance, config);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or KeelException or UnauthorizedAccessException)
         {
             status.Errors.Add(new StatusMessage { Source = CloudPaths.CloudDir, Message = ex.Message });
             EndStage(datasourceTiming);
@@ -215,7 +215,7 @@ public sealed class Provisioner
         {
             // A module boundary: whatever one module hits is recorded and the remaining modules still run.
             result.Result = "failed";
-            result.Error = ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            result.Error = ex is IOException or KeelException or InvalidDataException or FormatException or UnauthorizedAccessException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             status.Errors.Add(new StatusMessage { Source = module.Name, Message = result.Error });
             _log.WriteLine($"{module.Name}: FAILED: {result.Error}");
         }
@@ -324,7 +324,7 @@ public sealed class Provisioner
         {
             _root.WriteText(CloudPaths.StatusFile, JsonSerializer.Serialize(status, StatusJsonContext.Default.AgentStatus) + "\n", (UnixFileMode)0x1a4);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or KeelException)
         {
             _log.WriteLine($"cannot write {CloudPaths.StatusFile}: {ex.Message}");
         }

@@ -1,6 +1,6 @@
-using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Provisioning.Modules;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Keel.Errors;
-using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Provisioning.Modules;
 
@@ -69,7 +69,7 @@ public sealed class UsersGroupsModule : IModule
             {
                 CreateUser(context, db, user);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or KeelException or InvalidDataException or FormatException or UnauthorizedAccessException)
             {
                 errors.Add($"user {name} (line {user.Line}): {ex.Message}");
             }

@@ -1,6 +1,4 @@
-using Keel.Provisioning.Root;
-
-namespace Keel.Provisioning.Accounts;
+namespace Keel.TargetSystem.Accounts;
 
 /// <summary>
 /// One of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow inside a target root: colon-separated records, other lines

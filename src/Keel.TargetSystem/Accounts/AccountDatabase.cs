@@ -1,7 +1,6 @@
 using System.Globalization;
-using Keel.Provisioning.Root;
 
-namespace Keel.Provisioning.Accounts;
+namespace Keel.TargetSystem.Accounts;
 
 /// <summary>
 /// Edits the target root's account files directly, as useradd/groupadd/usermod --root would: ids allocated from

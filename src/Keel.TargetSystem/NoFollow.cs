@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Keel.Errors;
 using Microsoft.Win32.SafeHandles;
 
-namespace Keel.Provisioning.Root;
+namespace Keel.TargetSystem;
 
 /// <summary>
 /// Root-confined file operations for directories a user controls (home, ~/.ssh): every component is opened with
@@ -200,7 +201,7 @@ public static partial class NoFollow
         var parts = pathInRoot.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (pathInRoot.Contains('\0', StringComparison.Ordinal) || parts.Any(p => p is ".." or "."))
         {
-            throw new UnsafePathException($"path '{pathInRoot}' must be absolute without '.' or '..' components");
+            throw new UnsafePathException(pathInRoot, $"path '{pathInRoot}' must be absolute without '.' or '..' components");
         }
 
         return parts;
@@ -211,7 +212,7 @@ public static partial class NoFollow
         var parts = Components(pathInRoot);
         if (parts.Length == 0)
         {
-            throw new UnsafePathException($"path '{pathInRoot}' names no file");
+            throw new UnsafePathException(pathInRoot, $"path '{pathInRoot}' names no file");
         }
 
         return ("/" + string.Join('/', parts[..^1]), parts[^1]);
@@ -229,13 +230,13 @@ public static partial class NoFollow
         throw errno switch
         {
             ENOENT => new FileNotFoundException($"{where}: does not exist"),
-            ELOOP or ENOTDIR => new UnsafePathException($"{where}: is a symlink or not a directory; refusing to follow it"),
+            ELOOP or ENOTDIR => new UnsafePathException(pathInRoot, $"{where}: is a symlink or not a directory; refusing to follow it"),
             _ => new IOException($"{where}: cannot be opened (errno {errno})"),
         };
     }
 
-    private static IOException Fail(string pathInRoot, TargetRoot root, string reason) =>
-        new UnsafePathException($"{pathInRoot} in {root.RootPath}: {reason} (errno {Marshal.GetLastPInvokeError()})");
+    private static UnsafePathException Fail(string pathInRoot, TargetRoot root, string reason) =>
+        new(pathInRoot, $"{pathInRoot} in {root.RootPath}: {reason} (errno {Marshal.GetLastPInvokeError()})");
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(int dirfd, string path, int flags, uint mode);
