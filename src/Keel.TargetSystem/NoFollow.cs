@@ -157,6 +157,87 @@ public static partial class NoFollow
         return (BitConverter.ToInt32(buffer, 20), BitConverter.ToInt32(buffer, 24), (UnixFileMode)(BitConverter.ToUInt16(buffer, 28) & 0xfff));
     }
 
+    /// <summary>Whether the path names a regular file (not a symlink, directory or device); false when absent. Symlinks on the way are refused.</summary>
+    public static bool IsRegularFile(TargetRoot root, string pathInRoot)
+    {
+        var (dir, name) = Split(pathInRoot);
+        SafeFileHandle dirFd;
+        try
+        {
+            dirFd = OpenDirectory(root, dir);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        using (dirFd)
+        {
+            var buffer = new byte[256];
+
+            // AT_SYMLINK_NOFOLLOW: a symlink reports itself; S_IFMT of stx_mode distinguishes S_IFREG.
+            return Statx(dirFd.DangerousGetHandle().ToInt32(), name, 0x100, 0x0fff, buffer) == 0 && (BitConverter.ToUInt16(buffer, 28) & 0xf000) == 0x8000;
+        }
+    }
+
+    /// <summary>The names in a directory (symlinks on the way refused), or none when it does not exist.</summary>
+    public static IReadOnlyList<string> ListNames(TargetRoot root, string dirInRoot)
+    {
+        SafeFileHandle dirFd;
+        try
+        {
+            dirFd = OpenDirectory(root, dirInRoot);
+        }
+        catch (FileNotFoundException)
+        {
+            return [];
+        }
+
+        using (dirFd)
+        {
+            // /proc/self/fd/N is the directory just opened, whatever is renamed or planted on its path meanwhile.
+            return Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dirFd.DangerousGetHandle()}")
+                .Select(e => Path.GetFileName(e))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+    }
+
+    /// <summary>Removes a file or symlink (never a symlink's target) when present; returns whether there was one. Symlinks on the way are refused.</summary>
+    public static bool DeleteFile(TargetRoot root, string pathInRoot)
+    {
+        var (dir, name) = Split(pathInRoot);
+        SafeFileHandle dirFd;
+        try
+        {
+            dirFd = OpenDirectory(root, dir);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        using (dirFd)
+        {
+            if (UnlinkAt(dirFd.DangerousGetHandle().ToInt32(), name, 0) == 0)
+            {
+                return true;
+            }
+
+            return Marshal.GetLastPInvokeError() == ENOENT ? false : throw Fail(pathInRoot, root, "cannot be deleted");
+        }
+    }
+
+    /// <summary>
+    /// Creates the directory when missing (missing parents root-owned 0755) and sets its mode, and its owner when uid/gid are
+    /// not -1, through its descriptor; a symlink anywhere on the way is refused.
+    /// </summary>
+    public static void EnsureDirectory(TargetRoot root, string dirInRoot, UnixFileMode mode, int uid = -1, int gid = -1)
+    {
+        using var fd = OpenDirectory(root, dirInRoot, mode, uid, gid);
+        Own(fd, dirInRoot, root, uid, gid, mode);
+    }
+
     private static SafeFileHandle? OpenExisting(TargetRoot root, string pathInRoot)
     {
         var (dir, name) = Split(pathInRoot);

@@ -181,6 +181,15 @@ public sealed class TargetRoot
             CreateDirectory(Path.GetDirectoryName(pathInRoot)!);
         }
 
+        if (!Directory.Exists(dir))
+        {
+            // The path's own directory exists now, so its last component is a symlink into a directory that does not; the
+            // chrooted system's open(2) would fail the same way. Said here, or the runtime's message (a bare resource key in
+            // the NativeAOT agent) would name neither the path nor the link.
+            var link = new FileInfo(Resolve(pathInRoot, followFinal: false)).LinkTarget;
+            throw new UnsafePathException(pathInRoot, $"{pathInRoot}: is a symlink to {link} in {RootPath}, whose directory does not exist; nothing written");
+        }
+
         if (Directory.Exists(host))
         {
             throw new UnsafePathException(pathInRoot, $"{pathInRoot}: is a directory in {RootPath}");

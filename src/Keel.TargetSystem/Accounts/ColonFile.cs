@@ -11,9 +11,10 @@ internal sealed class ColonFile
     private readonly UnixFileMode _newFileMode;
     private bool _dirty;
 
-    private ColonFile(TargetRoot root, string path, List<string> lines, UnixFileMode newFileMode, int fields)
+    private ColonFile(TargetRoot root, string path, List<string> lines, UnixFileMode newFileMode, int fields, bool exists)
     {
         _root = root;
+        Exists = exists;
         Path = path;
         _lines = lines;
         _newFileMode = newFileMode;
@@ -24,16 +25,19 @@ internal sealed class ColonFile
 
     public int Fields { get; }
 
+    /// <summary>Whether the file was there when loaded.</summary>
+    public bool Exists { get; }
+
     public static ColonFile Load(TargetRoot root, string path, int fields, UnixFileMode newFileMode)
     {
-        var text = NoFollow.ReadAllTextOrNull(root, path) ?? "";
-        var lines = text.Split('\n').ToList();
+        var text = NoFollow.ReadAllTextOrNull(root, path);
+        var lines = (text ?? "").Split('\n').ToList();
         if (lines.Count > 0 && lines[^1].Length == 0)
         {
             lines.RemoveAt(lines.Count - 1);
         }
 
-        return new ColonFile(root, path, lines, newFileMode, fields);
+        return new ColonFile(root, path, lines, newFileMode, fields, text is not null);
     }
 
     public IEnumerable<string[]> Records => _lines.Where(IsRecord).Select(l => l.Split(':'));
@@ -44,6 +48,15 @@ internal sealed class ColonFile
     {
         _lines.Add(string.Join(':', fields));
         _dirty = true;
+    }
+
+    /// <summary>Removes every record named <paramref name="name"/>.</summary>
+    public void Remove(string name)
+    {
+        if (_lines.RemoveAll(l => IsRecord(l) && l.Split(':')[0] == name) > 0)
+        {
+            _dirty = true;
+        }
     }
 
     public void Update(string name, Func<string[], string[]> change)
