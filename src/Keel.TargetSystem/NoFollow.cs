@@ -161,71 +161,50 @@ public static partial class NoFollow
     public static bool IsRegularFile(TargetRoot root, string pathInRoot)
     {
         var (dir, name) = Split(pathInRoot);
-        SafeFileHandle dirFd;
-        try
-        {
-            dirFd = OpenDirectory(root, dir);
-        }
-        catch (FileNotFoundException)
+        using var dirFd = OpenDirectoryOrNull(root, dir);
+        if (dirFd is null)
         {
             return false;
         }
 
-        using (dirFd)
-        {
-            var buffer = new byte[256];
+        var buffer = new byte[256];
 
-            // AT_SYMLINK_NOFOLLOW: a symlink reports itself; S_IFMT of stx_mode distinguishes S_IFREG.
-            return Statx(dirFd.DangerousGetHandle().ToInt32(), name, 0x100, 0x0fff, buffer) == 0 && (BitConverter.ToUInt16(buffer, 28) & 0xf000) == 0x8000;
-        }
+        // AT_SYMLINK_NOFOLLOW: a symlink reports itself; S_IFMT of stx_mode distinguishes S_IFREG.
+        return Statx(dirFd.DangerousGetHandle().ToInt32(), name, 0x100, 0x0fff, buffer) == 0 && (BitConverter.ToUInt16(buffer, 28) & 0xf000) == 0x8000;
     }
 
     /// <summary>The names in a directory (symlinks on the way refused), or none when it does not exist.</summary>
     public static IReadOnlyList<string> ListNames(TargetRoot root, string dirInRoot)
     {
-        SafeFileHandle dirFd;
-        try
-        {
-            dirFd = OpenDirectory(root, dirInRoot);
-        }
-        catch (FileNotFoundException)
+        using var dirFd = OpenDirectoryOrNull(root, dirInRoot);
+        if (dirFd is null)
         {
             return [];
         }
 
-        using (dirFd)
-        {
-            // /proc/self/fd/N is the directory just opened, whatever is renamed or planted on its path meanwhile.
-            return Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dirFd.DangerousGetHandle()}")
-                .Select(e => Path.GetFileName(e))
-                .Order(StringComparer.Ordinal)
-                .ToList();
-        }
+        // /proc/self/fd/N is the directory just opened, whatever is renamed or planted on its path meanwhile.
+        return Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dirFd.DangerousGetHandle()}")
+            .Select(e => Path.GetFileName(e))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>Removes a file or symlink (never a symlink's target) when present; returns whether there was one. Symlinks on the way are refused.</summary>
     public static bool DeleteFile(TargetRoot root, string pathInRoot)
     {
         var (dir, name) = Split(pathInRoot);
-        SafeFileHandle dirFd;
-        try
-        {
-            dirFd = OpenDirectory(root, dir);
-        }
-        catch (FileNotFoundException)
+        using var dirFd = OpenDirectoryOrNull(root, dir);
+        if (dirFd is null)
         {
             return false;
         }
 
-        using (dirFd)
+        if (UnlinkAt(dirFd.DangerousGetHandle().ToInt32(), name, 0) == 0)
         {
-            if (UnlinkAt(dirFd.DangerousGetHandle().ToInt32(), name, 0) == 0)
-            {
-                return true;
-            }
-
-            return Marshal.GetLastPInvokeError() == ENOENT ? false : throw Fail(pathInRoot, root, "cannot be deleted");
+            return true;
         }
+
+        return Marshal.GetLastPInvokeError() == ENOENT ? false : throw Fail(pathInRoot, root, "cannot be deleted");
     }
 
     /// <summary>
@@ -241,25 +220,30 @@ public static partial class NoFollow
     private static SafeFileHandle? OpenExisting(TargetRoot root, string pathInRoot)
     {
         var (dir, name) = Split(pathInRoot);
-        SafeFileHandle dirFd;
-        try
-        {
-            dirFd = OpenDirectory(root, dir);
-        }
-        catch (FileNotFoundException)
+        using var dirFd = OpenDirectoryOrNull(root, dir);
+        if (dirFd is null)
         {
             return null;
         }
 
-        using (dirFd)
+        var fd = Open(dirFd.DangerousGetHandle().ToInt32(), name, ORdOnly | ONoFollow | OCloExec, 0);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT)
         {
-            var fd = Open(dirFd.DangerousGetHandle().ToInt32(), name, ORdOnly | ONoFollow | OCloExec, 0);
-            if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            return Check(fd, pathInRoot, root.RootPath);
+        return Check(fd, pathInRoot, root.RootPath);
+    }
+
+    private static SafeFileHandle? OpenDirectoryOrNull(TargetRoot root, string dirInRoot)
+    {
+        try
+        {
+            return OpenDirectory(root, dirInRoot);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -19,9 +19,6 @@ public sealed class PackageManager
     /// <summary>Repository directories of a root that the target-root dnf reads.</summary>
     public static readonly IReadOnlyList<string> RepoDirs = ["/etc/yum.repos.d", "/etc/distro.repos.d"];
 
-    // dnf's output goes to the agent's log; a few megabytes hold any transaction's.
-    private const int OutputLimit = 4 * 1024 * 1024;
-
     private readonly ModuleContext _context;
 
     private PackageManager(ModuleContext context, string executable)
@@ -71,30 +68,7 @@ public sealed class PackageManager
             all.AddRange(arguments);
             var shown = $"{Path.GetFileName(Executable)} {string.Join(' ', arguments)}";
             _context.Log.WriteLine($"package_update_upgrade_install: {shown}");
-            var options = new ToolOptions
-            {
-                Environment = environment,
-                NeutralLocale = false,
-                Timeout = _context.Options.ScriptTimeout,
-                OutputLimit = OutputLimit,
-                AllowFailure = true,
-            };
-            ToolResult result;
-            try
-            {
-                result = ToolRunner.Run(options, Executable, all, _context.Cancellation);
-            }
-            catch (TimeoutException)
-            {
-                throw new IOException($"{shown}: still running after {_context.Options.ScriptTimeout}, killed");
-            }
-
-            _context.Log.Write(result.Output);
-            _context.Log.Write(result.Error);
-            if (result.ExitCode != 0)
-            {
-                throw new IOException($"{shown}: exited with status {result.ExitCode}{(result.LastErrorLine is { } last ? ": " + last : "")}");
-            }
+            ModuleCommand.Run(_context, shown, Executable, all, environment);
         }
         finally
         {
