@@ -1,29 +1,12 @@
+using Keel.Processes;
+
 namespace Keel.DiskImages;
 
-/// <summary>Finds the host programs the storage layer runs, naming the Debian package of any that is missing.</summary>
+/// <summary>The host programs the storage layer runs, each with the Debian package named when it is missing.</summary>
 internal static class HostTools
 {
-    // sbin directories are searched too: a non-login root shell often lacks them on PATH.
-    private static readonly string[] ExtraDirectories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
-
-    /// <summary>The full path of <paramref name="program"/>, or FileNotFoundException naming <paramref name="debianPackage"/>.</summary>
-    public static string Require(string program, string debianPackage) =>
-        Find(program) ?? throw new FileNotFoundException($"{program}: not found on PATH (install the Debian package {debianPackage})");
-
-    public static string? Find(string program)
-    {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var dir in path.Concat(ExtraDirectories))
-        {
-            var candidate = Path.Combine(dir, program);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The full path of <paramref name="program"/> (PATH and the sbin directories), or FileNotFoundException naming <paramref name="debianPackage"/>.</summary>
+    public static string Require(string program, string debianPackage) => ToolLookup.Require(program, debianPackage);
 
     public static string Sgdisk => Require("sgdisk", "gdisk");
 

@@ -2,7 +2,7 @@ using Keel.Config.Loading;
 using Keel.Config.Planning;
 using Keel.Install.Boot;
 using Keel.Install.Storage;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Tests;
 

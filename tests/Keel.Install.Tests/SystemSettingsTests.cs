@@ -1,7 +1,8 @@
 using Keel.Config.Model;
 using Keel.Config.Presets;
+using Keel.Errors;
 using Keel.Install.Settings;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Tests;
 
@@ -120,7 +121,7 @@ public sealed class SystemSettingsTests : IDisposable
             Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
             Assert.True(File.Exists(Path.Combine(_root, outside.TrimStart('/'), "x")));
 
-            var ex = Assert.ThrowsAny<IOException>(() => SystemFiles.Files(new TargetRoot(_root), [new FileConfig { Path = "/etc/../../x", Content = "x" }], Epoch));
+            var ex = Assert.Throws<UnsafePathException>(() => SystemFiles.Files(new TargetRoot(_root), [new FileConfig { Path = "/etc/../../x", Content = "x" }], Epoch));
             Assert.Contains("..", ex.Message, StringComparison.Ordinal);
         }
         finally

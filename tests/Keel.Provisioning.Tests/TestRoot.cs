@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Tests;
 
@@ -49,12 +49,12 @@ internal sealed class TestRoot : IDisposable
         new Provisioner(Root, new ProvisioningOptions { Schema = Schema.CloudConfigSchema.LoadEmbedded(), BootId = bootId, ExecuteInRoot = execute, Now = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) }, log ?? TextWriter.Null)
             .RunNoCloud(SeedPath);
 
-    /// <summary>Owner and octal mode as the real stat(1) reports them.</summary>
-    public string Stat(string pathInRoot)
+    /// <summary>Owner and octal mode (or what <paramref name="format"/> asks for) as the real stat(1) reports them.</summary>
+    public string Stat(string pathInRoot, string format = "%u:%g %a")
     {
         var psi = new ProcessStartInfo("stat") { RedirectStandardOutput = true };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("%u:%g %a");
+        psi.ArgumentList.Add(format);
         psi.ArgumentList.Add(Host(pathInRoot));
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd().Trim();

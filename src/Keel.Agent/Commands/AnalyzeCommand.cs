@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Keel.Errors;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Agent.Commands;
 

@@ -4,8 +4,8 @@ using Keel.Errors;
 using Keel.Provisioning.Datasources;
 using Keel.Provisioning.Datasources.Azure;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
 using Keel.Provisioning.Schema;
+using Keel.TargetSystem;
 
 namespace Keel.Agent.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Agent.Commands;
 

@@ -1,5 +1,5 @@
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Agent.Commands;
 

@@ -1,5 +1,5 @@
 using Keel.Config.Model;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Boot;
 

@@ -1,5 +1,5 @@
 using Keel.Install.Processes;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Boot;
 

@@ -1,5 +1,5 @@
 using Keel.Packaging;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Boot;
 

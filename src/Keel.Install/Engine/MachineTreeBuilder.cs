@@ -3,8 +3,8 @@ using Keel.Config.Presets;
 using Keel.Install.Boot;
 using Keel.Install.Settings;
 using Keel.Install.Storage;
-using Keel.Provisioning.Root;
 using Keel.Repository.Cache;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Engine;
 

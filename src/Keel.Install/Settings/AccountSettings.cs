@@ -1,6 +1,6 @@
 using Keel.Config.Model;
-using Keel.Provisioning.Accounts;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Install.Settings;
 
@@ -10,8 +10,6 @@ namespace Keel.Install.Settings;
 /// </summary>
 public static class AccountSettings
 {
-    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     /// <summary>Applies the accounts; <paramref name="now"/> is the shadow "last change" day (SOURCE_DATE_EPOCH for reproducible images).</summary>
     public static void Apply(TargetRoot root, MachineConfig config, DateTimeOffset now)
     {
@@ -67,7 +65,7 @@ public static class AccountSettings
 
             if (u.SshAuthorizedKeys.Count > 0)
             {
-                WriteAuthorizedKeys(root, entry, u.SshAuthorizedKeys);
+                AuthorizedKeysFile.Replace(root, entry, u.SshAuthorizedKeys);
             }
         }
 
@@ -83,16 +81,6 @@ public static class AccountSettings
         }
     }
 
-    private static void WriteAuthorizedKeys(TargetRoot root, PasswdEntry user, IEnumerable<string> keys)
-    {
-        var ssh = user.Home.TrimEnd('/') + "/.ssh";
-        // Home and .ssh may already hold the user's own symlinks: nothing here follows one.
-        NoFollow.OpenDirectory(root, ssh, Private, user.Uid, user.Gid).Dispose();
-        NoFollow.Chown(root, ssh, user.Uid, user.Gid, Private);
-        var text = string.Concat(keys.Select(k => k.Trim() + "\n"));
-        NoFollow.WriteText(root, ssh + "/authorized_keys", text, UnixFileMode.UserRead | UnixFileMode.UserWrite, user.Uid, user.Gid);
-    }
-
     // wheel may use sudo with its password. A sudo user without a usable password could never type one, so that user
     // gets NOPASSWD, as cloud-init's default user does.
     private static void WriteSudoers(TargetRoot root, MachineConfig config)
@@ -103,8 +91,7 @@ public static class AccountSettings
             return;
         }
 
-        var lines = new List<string> { "# Written by keel: members of wheel may use sudo.", "%wheel ALL=(ALL) ALL" };
-        lines.AddRange(sudoers.Where(u => u.PasswordHash is null || u.Locked).Select(u => $"{u.Name} ALL=(ALL) NOPASSWD:ALL"));
-        root.WriteText("/etc/sudoers.d/90-keel", string.Join('\n', lines) + "\n", UnixFileMode.UserRead | UnixFileMode.GroupRead, 0, 0);
+        var rules = sudoers.Where(u => u.PasswordHash is null || u.Locked).Select(u => $"{u.Name} ALL=(ALL) NOPASSWD:ALL").Prepend("%wheel ALL=(ALL) ALL");
+        Sudoers.WriteDropIn(root, "90-keel", "Written by keel: members of wheel may use sudo.", rules);
     }
 }

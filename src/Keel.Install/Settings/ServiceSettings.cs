@@ -1,6 +1,6 @@
 using Keel.Config.Model;
 using Keel.Install.Processes;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Settings;
 

@@ -1,7 +1,7 @@
 using Keel.Config.Loading;
 using Keel.Config.Model;
-using Keel.Install.Processes;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Ssh;
 
 namespace Keel.Install.Settings;
 
@@ -22,19 +22,25 @@ public static class SshSettings
         var text = $"# Written by keel from the config's ssh section.\nPermitRootLogin {ConfigNames.EnumValue(config.Ssh.PermitRootLogin)}\nPasswordAuthentication {(config.Ssh.PasswordAuthentication ? "yes" : "no")}\n";
         root.WriteText(DropIn, text, (UnixFileMode)0x180); // 0600, as sshd_config itself
 
-        var etcSsh = root.Resolve("/etc/ssh");
-        foreach (var old in Directory.EnumerateFiles(etcSsh, "ssh_host_*"))
-        {
-            File.Delete(old);
-        }
-
+        SshHostKeys.DeleteAll(root);
         if (hostKeys == HostKeyGeneration.FirstBoot)
         {
             return "host keys are made on first boot, so every machine from this image has its own";
         }
 
-        // ssh-keygen -A -f PREFIX writes PREFIX/etc/ssh/ssh_host_*_key for every type sshd uses by default.
-        await StepTool.RunAsync("system.ssh", "ssh-keygen", ["-A", "-f", root.RootPath], cancellationToken, debianPackage: "openssh-client").ConfigureAwait(false);
-        return "host keys made: " + string.Join(", ", Directory.EnumerateFiles(etcSsh, "ssh_host_*_key").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // What ssh-keygen -A would make, but generated outside the root and written in without following any symlink.
+        foreach (var type in SshHostKeys.DefaultTypes)
+        {
+            try
+            {
+                await SshHostKeys.GenerateAsync(root, type, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw new IOException($"system.ssh: {ex.Message}", ex);
+            }
+        }
+
+        return "host keys made: " + string.Join(", ", SshHostKeys.PrivateKeys(root));
     }
 }

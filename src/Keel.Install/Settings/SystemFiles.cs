@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Keel.Config.Model;
-using Keel.Provisioning.Accounts;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
+using Keel.TargetSystem.Repositories;
 
 namespace Keel.Install.Settings;
 
@@ -78,15 +79,21 @@ public static class SystemFiles
     {
         foreach (var r in repos)
         {
-            var sb = new StringBuilder();
-            sb.Append(CultureInfo.InvariantCulture, $"[{r.Id}]\nname={r.Name ?? r.Id}\nbaseurl={r.Baseurl}\nenabled={(r.Enabled ? 1 : 0)}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"gpgcheck={(r.Gpgcheck ? 1 : 0)}\nrepo_gpgcheck={(r.RepoGpgcheck ? 1 : 0)}\n");
+            var where = $"repository {r.Id}";
+            var options = new List<(string Key, IReadOnlyList<string> Values)>
+            {
+                ("name", [r.Name ?? r.Id]),
+                ("baseurl", [r.Baseurl]),
+                ("enabled", [r.Enabled ? "1" : "0"]),
+                ("gpgcheck", [r.Gpgcheck ? "1" : "0"]),
+                ("repo_gpgcheck", [r.RepoGpgcheck ? "1" : "0"]),
+            };
             if (r.Gpgkeys.Count > 0)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"gpgkey={string.Join(' ', r.Gpgkeys)}\n");
+                options.Add(("gpgkey", [string.Join(' ', r.Gpgkeys)]));
             }
 
-            root.WriteText(TargetRoot.CheckConfigPath(r.File ?? $"/etc/yum.repos.d/{r.Id}.repo", $"repository {r.Id}"), sb.ToString(), Public);
+            RepoFiles.Write(root, TargetRoot.CheckConfigPath(r.File ?? $"{RepoFiles.DefaultDirectory}/{r.Id}.repo", where), RepoFiles.Render(r.Id, options, where));
         }
     }
 

@@ -1,6 +1,6 @@
 using Keel.Config.Model;
 using Keel.Config.Presets;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Settings;
 

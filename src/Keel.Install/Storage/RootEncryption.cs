@@ -1,5 +1,5 @@
 using Keel.Config.Loading;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Install.Storage;
 

@@ -1,6 +1,6 @@
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Datasources.Azure;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Datasources;
 

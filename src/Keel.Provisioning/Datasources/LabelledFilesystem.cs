@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Keel.Processes;
 
 namespace Keel.Provisioning.Datasources;
 
@@ -135,39 +135,19 @@ public sealed record LabelledFilesystem(string Device, string Type, string Label
 
     private static (int Exit, string Output, string Error) RunTool(string tool, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
-        {
-            psi.Environment[k] = v;
-        }
-
-        Process process;
         try
         {
-            process = Process.Start(psi) ?? throw new InvalidDataException($"{tool}: could not start");
+            var result = ToolRunner.Run(new ToolOptions { Environment = environment, Timeout = ToolTimeout, AllowFailure = true }, tool, arguments);
+            return (result.ExitCode, result.Output, result.Error);
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (TimeoutException)
         {
-            throw new InvalidDataException($"{tool}: cannot run it ({ex.Message}); it is needed to read seed filesystems without mounting them", ex);
+            throw new InvalidDataException($"{tool} {string.Join(' ', arguments)}: no answer within {ToolTimeout.TotalSeconds} s, killed");
         }
-
-        using (process)
+        catch (IOException ex)
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(ToolTimeout))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                throw new InvalidDataException($"{tool} {string.Join(' ', arguments)}: no answer within {ToolTimeout.TotalSeconds} s, killed");
-            }
-
-            return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+            // With failures allowed, only a tool that cannot be started ends up here.
+            throw new InvalidDataException($"{tool}: cannot run it ({ex.InnerException?.Message ?? ex.Message}); it is needed to read seed filesystems without mounting them", ex);
         }
     }
 }

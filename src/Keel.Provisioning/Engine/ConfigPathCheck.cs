@@ -1,4 +1,4 @@
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Engine;
 

@@ -1,8 +1,8 @@
-using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Datasources;
-using Keel.Provisioning.Root;
 using Keel.Provisioning.UserData;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Provisioning.Engine;
 

@@ -6,8 +6,8 @@ using Keel.Provisioning.Config;
 using Keel.Provisioning.Datasources;
 using Keel.Provisioning.Datasources.Azure;
 using Keel.Provisioning.Merging;
-using Keel.Provisioning.Root;
 using Keel.Provisioning.UserData;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Engine;
 
@@ -120,7 +120,7 @@ public sealed class Provisioner
         {
             RecordInstance(context, instance, config);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or KeelException or UnauthorizedAccessException)
         {
             status.Errors.Add(new StatusMessage { Source = CloudPaths.CloudDir, Message = ex.Message });
             EndStage(datasourceTiming);
@@ -343,7 +343,7 @@ public sealed class Provisioner
         {
             _root.WriteText(CloudPaths.StatusFile, JsonSerializer.Serialize(status, StatusJsonContext.Default.AgentStatus) + "\n", (UnixFileMode)0x1a4);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or KeelException)
         {
             _log.WriteLine($"cannot write {CloudPaths.StatusFile}: {ex.Message}");
         }

@@ -1,7 +1,7 @@
 using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Merging;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Engine;
 

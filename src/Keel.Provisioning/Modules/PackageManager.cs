@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Keel.Processes;
 using Keel.Provisioning.Engine;
 
 namespace Keel.Provisioning.Modules;
@@ -37,16 +37,11 @@ public sealed class PackageManager
     /// <summary>Finds the package manager for the context's root; throws IOException when there is none.</summary>
     public static PackageManager Find(ModuleContext context)
     {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries);
         foreach (var name in Candidates)
         {
-            foreach (var dir in path)
+            if (ToolLookup.Find(name) is { } found)
             {
-                var candidate = Path.Combine(dir, name);
-                if (Path.IsPathRooted(candidate) && File.Exists(candidate))
-                {
-                    return new PackageManager(context, candidate);
-                }
+                return new PackageManager(context, found);
             }
         }
 
@@ -56,42 +51,24 @@ public sealed class PackageManager
     /// <summary>Runs the package manager with "-y" and <paramref name="arguments"/>; throws IOException naming the command on failure.</summary>
     public void Run(IReadOnlyList<string> arguments)
     {
-        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-y");
         string? scratch = null;
         try
         {
+            var all = new List<string> { "-y" };
+            Dictionary<string, string>? environment = null;
             if (!_context.Root.IsHostRoot)
             {
                 scratch = Directory.CreateTempSubdirectory("keel-dnf-").FullName;
-                AddTargetRootArguments(psi, scratch);
+                AddTargetRootArguments(all, scratch);
+
+                // rpm takes its database path from the host's macros (Debian's is ~/.rpmdb); HOME's .rpmmacros overrides it with the root's.
+                environment = new Dictionary<string, string> { ["HOME"] = scratch };
             }
 
-            foreach (var a in arguments)
-            {
-                psi.ArgumentList.Add(a);
-            }
-
+            all.AddRange(arguments);
             var shown = $"{Path.GetFileName(Executable)} {string.Join(' ', arguments)}";
             _context.Log.WriteLine($"package_update_upgrade_install: {shown}");
-            using var process = Start(psi);
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(_context.Options.ScriptTimeout))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                throw new IOException($"{shown}: still running after {_context.Options.ScriptTimeout}, killed");
-            }
-
-            _context.Log.Write(stdout.GetAwaiter().GetResult());
-            var err = stderr.GetAwaiter().GetResult();
-            _context.Log.Write(err);
-            if (process.ExitCode != 0)
-            {
-                var last = err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
-                throw new IOException($"{shown}: exited with status {process.ExitCode}{(last is null ? "" : ": " + last)}");
-            }
+            ModuleCommand.Run(_context, shown, Executable, all, environment);
         }
         finally
         {
@@ -102,36 +79,21 @@ public sealed class PackageManager
         }
     }
 
-    private Process Start(ProcessStartInfo psi)
-    {
-        try
-        {
-            return Process.Start(psi) ?? throw new IOException($"{Executable}: could not start");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new IOException($"{Executable}: could not start: {ex.Message}", ex);
-        }
-    }
-
-    private void AddTargetRootArguments(ProcessStartInfo psi, string scratch)
+    private void AddTargetRootArguments(List<string> arguments, string scratch)
     {
         var root = _context.Root;
-        psi.ArgumentList.Add("--installroot");
-        psi.ArgumentList.Add(root.RootPath);
-
-        // rpm takes its database path from the host's macros (Debian's is ~/.rpmdb); HOME's .rpmmacros overrides it with the root's.
+        arguments.Add("--installroot");
+        arguments.Add(root.RootPath);
         var dbPath = RpmDbPaths.FirstOrDefault(p => Directory.Exists(root.Resolve(p))) ?? RpmDbPaths[0];
         File.WriteAllText(Path.Combine(scratch, ".rpmmacros"), $"%_dbpath {dbPath}\n");
-        psi.Environment["HOME"] = scratch;
 
         if (root.Resolve("/etc/os-release") is var osRelease && File.Exists(osRelease) &&
             File.ReadLines(osRelease).FirstOrDefault(l => l.StartsWith("VERSION_ID=", StringComparison.Ordinal)) is { } versionLine &&
             versionLine["VERSION_ID=".Length..].Trim('"', '\'', ' ') is { Length: > 0 } version)
         {
             // dnf finds $releasever in the root's rpmdb; a root without one (a bare target) still gets the right value.
-            psi.ArgumentList.Add("--releasever");
-            psi.ArgumentList.Add(version);
+            arguments.Add("--releasever");
+            arguments.Add(version);
         }
 
         if (IsDnf5)
@@ -149,9 +111,9 @@ public sealed class PackageManager
             File.WriteAllText(conf, "[main]\n");
         }
 
-        psi.ArgumentList.Add("--config");
-        psi.ArgumentList.Add(conf);
-        psi.ArgumentList.Add("--setopt=reposdir=" + string.Join(',', RepoDirs.Select(d => root.Resolve(d))));
+        arguments.Add("--config");
+        arguments.Add(conf);
+        arguments.Add("--setopt=reposdir=" + string.Join(',', RepoDirs.Select(d => root.Resolve(d))));
     }
 
     private static string ResolveLinks(string path)

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Keel.Errors;
+using Keel.Processes;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
 
@@ -86,14 +86,8 @@ public sealed partial class PowerStateModule : IModule
         else
         {
             // Started and left running: shutdown(8) schedules the power change and the agent finishes its run meanwhile.
-            var psi = new ProcessStartInfo("shutdown") { UseShellExecute = false };
-            foreach (var a in command.Skip(1))
-            {
-                psi.ArgumentList.Add(a);
-            }
-
             context.Root.WriteText(record, Record("started"), (UnixFileMode)0x1a4);
-            using var p = Process.Start(psi) ?? throw new IOException("power_state: shutdown could not be started");
+            ToolRunner.StartDetached("shutdown", command.Skip(1));
             executed = "started";
         }
 
@@ -112,30 +106,18 @@ public sealed partial class PowerStateModule : IModule
                 return b.Text == "true";
             case CloudScalar or CloudList:
                 // cloud-init runs a string through the shell and a list as argv; exit status 0 means "go ahead".
-                var psi = new ProcessStartInfo(condition is CloudScalar ? "/bin/sh" : ((CloudList)condition).Items[0].ToString()!) { UseShellExecute = false };
-                if (condition is CloudScalar s)
+                var (program, arguments) = condition is CloudScalar s
+                    ? ("/bin/sh", new[] { "-c", s.Text })
+                    : (((CloudList)condition).Items[0].ToString()!, ((CloudList)condition).Items.Skip(1).Select(a => a.ToString()!).ToArray());
+                try
                 {
-                    psi.ArgumentList.Add("-c");
-                    psi.ArgumentList.Add(s.Text);
+                    var options = new ToolOptions { NeutralLocale = false, Timeout = timeout, AllowFailure = true };
+                    return ToolRunner.Run(options, program, arguments, context.Cancellation).ExitCode == 0;
                 }
-                else
+                catch (TimeoutException)
                 {
-                    foreach (var a in ((CloudList)condition).Items.Skip(1))
-                    {
-                        psi.ArgumentList.Add(a.ToString()!);
-                    }
-                }
-
-                using (var p = Process.Start(psi) ?? throw new IOException("power_state: condition could not be started"))
-                {
-                    if (!p.WaitForExit(timeout))
-                    {
-                        p.Kill(entireProcessTree: true);
-                        context.Warnings.Add(new(Severity.Warning, "power_state.condition", $"still running after {timeout}; not powering off"));
-                        return false;
-                    }
-
-                    return p.ExitCode == 0;
+                    context.Warnings.Add(new(Severity.Warning, "power_state.condition", $"still running after {timeout}; not powering off"));
+                    return false;
                 }
 
             default:

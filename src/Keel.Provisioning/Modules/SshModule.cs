@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
+using Keel.TargetSystem.Accounts;
+using Keel.TargetSystem.Ssh;
 
 namespace Keel.Provisioning.Modules;
 
@@ -20,9 +21,7 @@ public sealed class SshModule : IModule
         "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login as the user \\\"$USER\\\" rather than the user \\\"$DISABLE_USER\\\".';echo;sleep 10;exit 142\"";
 
     /// <summary>Key types generated when ssh_genkeytypes is absent.</summary>
-    public static readonly IReadOnlyList<string> DefaultKeyTypes = ["rsa", "ecdsa", "ed25519"];
-
-    private static readonly HashSet<string> KnownTypes = new(StringComparer.Ordinal) { "rsa", "dsa", "ecdsa", "ed25519" };
+    public static IReadOnlyList<string> DefaultKeyTypes => SshHostKeys.DefaultTypes;
 
     /// <inheritdoc />
     public string Name => "ssh";
@@ -38,7 +37,8 @@ public sealed class SshModule : IModule
     {
         if (context.Config.GetBool("ssh_deletekeys", true))
         {
-            DeleteHostKeys(context);
+            // cloud-init deletes ssh_host_*key* (private, public and certificates).
+            SshHostKeys.DeleteAll(context.Root);
         }
 
         var certificates = new List<string>();
@@ -61,7 +61,7 @@ public sealed class SshModule : IModule
     }
 
     /// <summary>The host key file for a key type, inside the root.</summary>
-    public static string HostKeyPath(string type) => $"/etc/ssh/ssh_host_{type}_key";
+    public static string HostKeyPath(string type) => SshHostKeys.PrivateKeyPath(type);
 
     private static IReadOnlyList<string> KeyTypes(ModuleContext context)
     {
@@ -74,7 +74,7 @@ public sealed class SshModule : IModule
         foreach (var item in list.Items)
         {
             var type = (item as CloudScalar)?.Text;
-            if (type is null || !KnownTypes.Contains(type))
+            if (type is null || !SshHostKeys.KnownTypes.Contains(type))
             {
                 // cloud-init logs and skips a type ssh-keygen does not know; the other types are still generated.
                 context.Warnings.Add(new(Severity.Warning, $"ssh_genkeytypes (line {item.Line})", $"unknown key type '{type}' skipped"));
@@ -87,21 +87,6 @@ public sealed class SshModule : IModule
         return types;
     }
 
-    private static void DeleteHostKeys(ModuleContext context)
-    {
-        var dir = context.Root.Resolve("/etc/ssh");
-        if (!Directory.Exists(dir))
-        {
-            return;
-        }
-
-        // cloud-init deletes ssh_host_*key* (private, public and certificates).
-        foreach (var file in Directory.EnumerateFileSystemEntries(dir, "ssh_host_*key*"))
-        {
-            context.Root.DeleteFile("/etc/ssh/" + Path.GetFileName(file));
-        }
-    }
-
     private static void GenerateHostKey(ModuleContext context, string type)
     {
         var target = HostKeyPath(type);
@@ -110,36 +95,8 @@ public sealed class SshModule : IModule
             return;
         }
 
-        // Generated in a private directory and copied in with the root's temp+rename writes, so a symlink planted at the
-        // key path is replaced rather than followed and no half-written key is ever visible.
-        var work = Directory.CreateTempSubdirectory("keel-sshkey-");
-        try
-        {
-            var file = Path.Combine(work.FullName, "key");
-            var psi = new ProcessStartInfo("ssh-keygen") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { "-q", "-N", "", "-t", type, "-C", "", "-f", file })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var p = Process.Start(psi) ?? throw new IOException($"ssh-keygen -t {type}: could not start");
-            var stderr = p.StandardError.ReadToEndAsync();
-            p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-            {
-                throw new IOException($"ssh-keygen -t {type} for {target}: exit status {p.ExitCode}: {stderr.GetAwaiter().GetResult().Trim()}");
-            }
-
-            context.Root.CreateDirectory("/etc/ssh");
-            context.Root.WriteFile(target + ".pub", File.ReadAllBytes(file + ".pub"), (UnixFileMode)0x1a4);
-            context.Root.WriteFile(target, File.ReadAllBytes(file), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            context.Log.WriteLine($"ssh: generated {target}");
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        SshHostKeys.Generate(context.Root, type, context.Cancellation);
+        context.Log.WriteLine($"ssh: generated {target}");
     }
 
     private static List<string> WriteSuppliedKeys(ModuleContext context, CloudMap supplied)
@@ -150,7 +107,7 @@ public sealed class SshModule : IModule
             var cut = key.IndexOf('_', StringComparison.Ordinal);
             var type = cut > 0 ? key[..cut] : key;
             var kind = cut > 0 ? key[(cut + 1)..] : "";
-            if (!KnownTypes.Contains(type) || kind is not ("private" or "public" or "certificate"))
+            if (!SshHostKeys.KnownTypes.Contains(type) || kind is not ("private" or "public" or "certificate"))
             {
                 context.Warnings.Add(new(Severity.Warning, $"ssh_keys.{key} (line {supplied.KeyLine(key)})", "unrecognized key name; ignored"));
                 continue;
@@ -158,51 +115,24 @@ public sealed class SshModule : IModule
 
             var text = ConfigValues.Text(supplied, key, "ssh_keys") ?? "";
             var path = kind switch { "private" => HostKeyPath(type), "public" => HostKeyPath(type) + ".pub", _ => HostKeyPath(type) + "-cert.pub" };
-            context.Root.CreateDirectory("/etc/ssh");
-            context.Root.WriteText(path, text.EndsWith('\n') ? text : text + "\n", kind == "private" ? UnixFileMode.UserRead | UnixFileMode.UserWrite : (UnixFileMode)0x1a4);
+            SshHostKeys.WriteSupplied(context.Root, path, text, isPrivate: kind == "private");
             if (kind == "certificate")
             {
                 certificates.Add(path);
             }
         }
 
-        foreach (var type in KnownTypes.Order(StringComparer.Ordinal))
+        foreach (var type in SshHostKeys.KnownTypes)
         {
             if (supplied.ContainsKey(type + "_private") && !supplied.ContainsKey(type + "_public"))
             {
                 // cloud-init derives the missing public half with ssh-keygen -y and the comment root@localhost.
-                var pub = DerivePublic(context, type);
-                context.Root.WriteText(HostKeyPath(type) + ".pub", pub + " root@localhost\n", (UnixFileMode)0x1a4);
+                var pub = SshHostKeys.DerivePublic(context.Root, type, context.Cancellation);
+                SshHostKeys.WriteSupplied(context.Root, HostKeyPath(type) + ".pub", pub + " root@localhost", isPrivate: false);
             }
         }
 
         return certificates;
-    }
-
-    private static string DerivePublic(ModuleContext context, string type)
-    {
-        var work = Directory.CreateTempSubdirectory("keel-sshkey-");
-        try
-        {
-            var copy = Path.Combine(work.FullName, "key");
-            File.WriteAllBytes(copy, context.Root.ReadAllBytesOrNull(HostKeyPath(type)) ?? []);
-            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var psi = new ProcessStartInfo("ssh-keygen") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add("-y");
-            psi.ArgumentList.Add("-f");
-            psi.ArgumentList.Add(copy);
-            using var p = Process.Start(psi) ?? throw new IOException("ssh-keygen -y: could not start");
-            var stderr = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit();
-            return p.ExitCode == 0 && output.Length > 0
-                ? output
-                : throw new InvalidDataException($"ssh_keys.{type}_private: ssh-keygen cannot read it: {stderr.GetAwaiter().GetResult().Trim()}");
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
     }
 
     private static void ApplySshdSettings(ModuleContext context, List<string> certificates)
@@ -299,6 +229,6 @@ public sealed class SshModule : IModule
             options = template.Replace("$USER", defaultUser, StringComparison.Ordinal).Replace("$DISABLE_USER", "root", StringComparison.Ordinal);
         }
 
-        AuthorizedKeys.Add(context, root, keys, options);
+        AuthorizedKeysFile.Add(context.Root, root, keys, options);
     }
 }

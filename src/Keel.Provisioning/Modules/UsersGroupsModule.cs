@@ -1,9 +1,9 @@
 using System.Globalization;
 using Keel.Errors;
-using Keel.Provisioning.Accounts;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
+using Keel.TargetSystem.Accounts;
 
 namespace Keel.Provisioning.Modules;
 
@@ -16,7 +16,9 @@ namespace Keel.Provisioning.Modules;
 public sealed class UsersGroupsModule : IModule
 {
     /// <summary>The sudoers drop-in cloud-init writes.</summary>
-    public const string SudoersFile = "/etc/sudoers.d/90-cloud-init-users";
+    public const string SudoersFile = Sudoers.DropInDirectory + "/" + SudoersName;
+
+    private const string SudoersName = "90-cloud-init-users";
 
     /// <inheritdoc />
     public string Name => "users_groups";
@@ -69,7 +71,7 @@ public sealed class UsersGroupsModule : IModule
             {
                 CreateUser(context, db, user);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or KeelException or InvalidDataException or FormatException or UnauthorizedAccessException)
             {
                 errors.Add($"user {name} (line {user.Line}): {ex.Message}");
             }
@@ -168,7 +170,7 @@ public sealed class UsersGroupsModule : IModule
         // cloud-init's ssh module sets up the default user's keys even when there are none (an empty authorized_keys).
         if (keys.Count > 0 || isDefault)
         {
-            AuthorizedKeys.Add(context, existing, keys);
+            AuthorizedKeysFile.Add(context.Root, existing, keys);
         }
     }
 
@@ -201,22 +203,16 @@ public sealed class UsersGroupsModule : IModule
         }
 
         NoFollow.OpenDirectory(context.Root, user.Home, db.HomeMode, user.Uid, user.Gid).Dispose();
-        var skel = context.Root.Resolve("/etc/skel");
-        if (!Directory.Exists(skel))
+        foreach (var name in NoFollow.ListNames(context.Root, "/etc/skel"))
         {
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(skel))
-        {
-            // Only regular files at the top of skel; a symlink there could point anywhere on the host.
-            if (new FileInfo(file).LinkTarget is not null)
+            // Only regular files at the top of skel, read without following a symlink (which could point anywhere).
+            var source = "/etc/skel/" + name;
+            if (!NoFollow.IsRegularFile(context.Root, source) || NoFollow.Stat(context.Root, source) is not { } stat || NoFollow.ReadAllBytesOrNull(context.Root, source) is not { } content)
             {
                 continue;
             }
 
-            var target = user.Home.TrimEnd('/') + "/" + Path.GetFileName(file);
-            NoFollow.WriteFile(context.Root, target, File.ReadAllBytes(file), File.GetUnixFileMode(file), user.Uid, user.Gid);
+            NoFollow.WriteFile(context.Root, user.Home.TrimEnd('/') + "/" + name, content, stat.Mode, user.Uid, user.Gid);
         }
     }
 
@@ -233,34 +229,7 @@ public sealed class UsersGroupsModule : IModule
             throw new InvalidDataException($"user {user}: sudo rules may not contain newlines");
         }
 
-        var block = "\n# User rules for " + user + "\n" + string.Concat(lines.Select(l => $"{user} {l}\n"));
-        EnsureSudoersInclude(context);
-        var existing = context.Root.ReadAllTextOrNull(SudoersFile);
-        if (existing is null)
-        {
-            context.Root.WriteText(SudoersFile, "# Created by keel-agent\n" + block, (UnixFileMode)0x120);
-        }
-        else if (!existing.Contains(block, StringComparison.Ordinal))
-        {
-            context.Root.WriteText(SudoersFile, existing + block, (UnixFileMode)0x120);
-        }
-    }
-
-    private static void EnsureSudoersInclude(ModuleContext context)
-    {
-        // cloud-init's ensure_dir(..., 0o750) also tightens an existing directory.
-        context.Root.CreateDirectory("/etc/sudoers.d", (UnixFileMode)0x1e8);
-        context.Root.ChmodResolved("/etc/sudoers.d", (UnixFileMode)0x1e8);
-        var sudoers = context.Root.ReadAllTextOrNull("/etc/sudoers");
-        var included = (sudoers ?? "").Split('\n').Select(l => l.Trim()).Any(l =>
-            (l.StartsWith("#includedir", StringComparison.Ordinal) || l.StartsWith("@includedir", StringComparison.Ordinal))
-            && l[11..].Trim().TrimEnd('/') == "/etc/sudoers.d");
-        if (included)
-        {
-            return;
-        }
-
-        var addition = "\n# Added by keel-agent\n#includedir /etc/sudoers.d\n";
-        context.Root.WriteText("/etc/sudoers", sudoers is null ? "# See sudoers(5) for more information on '#include' directives:\n" + addition : sudoers + addition, (UnixFileMode)0x120);
+        Sudoers.EnsureIncluded(context.Root, "keel-agent");
+        Sudoers.AppendToDropIn(context.Root, SudoersName, "Created by keel-agent", "User rules for " + user, lines.Select(l => $"{user} {l}"));
     }
 }

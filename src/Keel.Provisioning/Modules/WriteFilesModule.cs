@@ -4,7 +4,7 @@ using System.Text;
 using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Modules;
 
@@ -59,7 +59,7 @@ public sealed class WriteFilesModule : IModule
             {
                 WriteOne(context, entry, i, journal);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or KeelException or InvalidDataException or FormatException or UnauthorizedAccessException)
             {
                 errors.Add(ex.Message.StartsWith("write_files.", StringComparison.Ordinal) ? ex.Message : $"write_files.{i}: {ex.Message}");
             }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Keel.Errors;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
+using Keel.TargetSystem.Repositories;
 
 namespace Keel.Provisioning.Modules;
 
@@ -14,7 +14,7 @@ namespace Keel.Provisioning.Modules;
 public sealed class YumReposModule : IModule
 {
     /// <summary>Where .repo files go when yum_repo_dir is not set.</summary>
-    public const string DefaultRepoDir = "/etc/yum.repos.d";
+    public const string DefaultRepoDir = RepoFiles.DefaultDirectory;
 
     /// <inheritdoc />
     public string Name => "yum_add_repo";
@@ -40,12 +40,7 @@ public sealed class YumReposModule : IModule
         foreach (var (rawId, value) in repos.Entries)
         {
             var where = $"yum_repos.{rawId} (line {repos.KeyLine(rawId)})";
-            var id = rawId.Replace(' ', '_');
-            if (id.Length == 0 || id is "." or ".." || id.Any(c => c is '/' or '\\' or '[' or ']' || char.IsControl(c)))
-            {
-                throw new InvalidDataException($"{where}: repository id '{rawId}' may not contain path separators, brackets or control characters");
-            }
-
+            var id = RepoFiles.CheckId(rawId.Replace(' ', '_'), where);
             var path = $"{dir}/{id}.repo";
             if (context.Root.Exists(path))
             {
@@ -59,21 +54,14 @@ public sealed class YumReposModule : IModule
                 CloudScalar { IsNull: true } => CloudMap.Empty,
                 _ => throw ConfigValues.WrongType("yum_repos", rawId, value, "a mapping"),
             };
-            var lines = new List<(string Key, string Value)>();
+            var lines = new List<(string Key, IReadOnlyList<string> Values)>();
             foreach (var (rawKey, v) in settings.Entries)
             {
                 var key = rawKey.Trim().ToLowerInvariant().Replace('-', '_');
-                if (key.Length == 0)
+                if (key.Length > 0)
                 {
-                    continue;
+                    lines.Add((key, Values(v, $"{where}: {key}")));
                 }
-
-                if (key.Any(c => c is '=' or '[' or ']' or '#' or ';' || char.IsWhiteSpace(c) || char.IsControl(c)))
-                {
-                    throw new InvalidDataException($"{where}: key '{rawKey}' is not a valid repository option name");
-                }
-
-                lines.Add((key, Format(v, $"{where}: {key}")));
             }
 
             if (!lines.Any(l => l.Key is "baseurl" or "metalink" or "mirrorlist"))
@@ -82,38 +70,26 @@ public sealed class YumReposModule : IModule
                 continue;
             }
 
-            var text = new StringBuilder();
-            text.Append(CultureInfo.InvariantCulture, $"# Created by keel-agent on {context.Options.Now:ddd, dd MMM yyyy HH:mm:ss +0000}\n[{id}]\n");
-            foreach (var (key, formatted) in lines)
-            {
-                text.Append(key).Append('=').Append(formatted).Append('\n');
-            }
-
-            pending.Add((path, text.ToString()));
+            var text = RepoFiles.Render(id, lines, where, string.Create(CultureInfo.InvariantCulture, $"Created by keel-agent on {context.Options.Now:ddd, dd MMM yyyy HH:mm:ss +0000}"));
+            pending.Add((path, text));
         }
 
         foreach (var (path, text) in pending)
         {
-            context.Root.WriteText(path, text, (UnixFileMode)0x1a4);
+            RepoFiles.Write(context.Root, path, text);
             context.Log.WriteLine($"yum_repos: wrote {path}");
         }
 
         return pending.Count > 0 ? ModuleOutcome.Done : ModuleOutcome.NothingToDo;
     }
 
-    private static string Format(CloudNode value, string where) => value switch
+    // Booleans as dnf writes them; a list becomes several values (continuation lines).
+    private static IReadOnlyList<string> Values(CloudNode value, string where) => value switch
     {
-        CloudScalar { Kind: ScalarKind.Boolean } b => b.Text == "true" ? "1" : "0",
-        CloudScalar { IsNull: true } => "",
-        CloudScalar s => SingleLine(s.Text, where),
-
-        // dnf reads indented continuation lines as further list items (baseurl, gpgkey, exclude ...).
-        CloudList l => string.Join("\n        ", l.Items.Select(i => i is CloudList or CloudMap ? throw new InvalidDataException($"{where}: list items must be scalars") : Format(i, where))),
+        CloudScalar { Kind: ScalarKind.Boolean } b => [b.Text == "true" ? "1" : "0"],
+        CloudScalar { IsNull: true } => [""],
+        CloudScalar s => [s.Text],
+        CloudList l => l.Items.Select(i => i is CloudScalar s ? Values(s, where)[0] : throw new InvalidDataException($"{where}: list items must be scalars")).ToList(),
         _ => throw new InvalidDataException($"{where} (line {value.Line}): a mapping is not a repository option value"),
     };
-
-    private static string SingleLine(string text, string where) =>
-        text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal)
-            ? throw new InvalidDataException($"{where}: value may not span lines")
-            : text;
 }

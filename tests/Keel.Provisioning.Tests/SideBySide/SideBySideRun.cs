@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Keel.Agent;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Tests.SideBySide;
 

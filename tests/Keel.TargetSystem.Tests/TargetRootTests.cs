@@ -1,6 +1,4 @@
-using Keel.Provisioning.Root;
-
-namespace Keel.Provisioning.Tests;
+namespace Keel.TargetSystem.Tests;
 
 public sealed class TargetRootTests
 {
@@ -9,7 +7,7 @@ public sealed class TargetRootTests
     {
         // The agent's /var/lib/cloud/instance link points at a directory that exists on a booted machine; File.Move
         // follows such a link and failed there, while test roots (absolute targets dangling on the host) hid it.
-        using var t = new TestRoot();
+        using var t = new ScratchRoot();
         t.Root.CreateDirectory("/var/lib/cloud/instances/a");
         t.Root.CreateDirectory("/var/lib/cloud/instances/b");
         var a = Path.Combine(t.Root.RootPath, "var/lib/cloud/instances/a");

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Keel.Provisioning.Root;
+namespace Keel.TargetSystem;
 
 /// <summary>The libc calls .NET has no managed API for.</summary>
 internal static partial class Native

@@ -1,63 +1,61 @@
-using Keel.Provisioning.Root;
-
-namespace Keel.Provisioning.Accounts;
+namespace Keel.TargetSystem.Accounts;
 
 /// <summary>
 /// One of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow inside a target root: colon-separated records, other lines
 /// (comments, NIS "+" entries) kept as they are. Saved atomically with the file's existing mode and owner.
 /// </summary>
-internal sealed class ColonFile
+internal sealed class ColonFile(TargetRoot root, string path, List<string> lines, UnixFileMode newFileMode, int fields, bool exists)
 {
-    private readonly TargetRoot _root;
-    private readonly List<string> _lines;
-    private readonly UnixFileMode _newFileMode;
     private bool _dirty;
 
-    private ColonFile(TargetRoot root, string path, List<string> lines, UnixFileMode newFileMode, int fields)
-    {
-        _root = root;
-        Path = path;
-        _lines = lines;
-        _newFileMode = newFileMode;
-        Fields = fields;
-    }
+    public string Path { get; } = path;
 
-    public string Path { get; }
+    public int Fields { get; } = fields;
 
-    public int Fields { get; }
+    /// <summary>Whether the file was there when loaded.</summary>
+    public bool Exists { get; } = exists;
 
     public static ColonFile Load(TargetRoot root, string path, int fields, UnixFileMode newFileMode)
     {
-        var text = NoFollow.ReadAllTextOrNull(root, path) ?? "";
-        var lines = text.Split('\n').ToList();
+        var text = NoFollow.ReadAllTextOrNull(root, path);
+        var lines = (text ?? "").Split('\n').ToList();
         if (lines.Count > 0 && lines[^1].Length == 0)
         {
             lines.RemoveAt(lines.Count - 1);
         }
 
-        return new ColonFile(root, path, lines, newFileMode, fields);
+        return new ColonFile(root, path, lines, newFileMode, fields, text is not null);
     }
 
-    public IEnumerable<string[]> Records => _lines.Where(IsRecord).Select(l => l.Split(':'));
+    public IEnumerable<string[]> Records => lines.Where(IsRecord).Select(l => l.Split(':'));
 
     public string[]? Find(string name) => Records.FirstOrDefault(r => r[0] == name);
 
     public void Add(params string[] fields)
     {
-        _lines.Add(string.Join(':', fields));
+        lines.Add(string.Join(':', fields));
         _dirty = true;
+    }
+
+    /// <summary>Removes every record named <paramref name="name"/>.</summary>
+    public void Remove(string name)
+    {
+        if (lines.RemoveAll(l => IsRecord(l) && l.Split(':')[0] == name) > 0)
+        {
+            _dirty = true;
+        }
     }
 
     public void Update(string name, Func<string[], string[]> change)
     {
-        for (var i = 0; i < _lines.Count; i++)
+        for (var i = 0; i < lines.Count; i++)
         {
-            if (!IsRecord(_lines[i]))
+            if (!IsRecord(lines[i]))
             {
                 continue;
             }
 
-            var fields = _lines[i].Split(':');
+            var fields = lines[i].Split(':');
             if (fields[0] != name)
             {
                 continue;
@@ -73,9 +71,9 @@ internal sealed class ColonFile
             }
 
             var updated = string.Join(':', change(fields));
-            if (updated != _lines[i])
+            if (updated != lines[i])
             {
-                _lines[i] = updated;
+                lines[i] = updated;
                 _dirty = true;
             }
 
@@ -90,8 +88,8 @@ internal sealed class ColonFile
             return;
         }
 
-        var (uid, gid, mode) = NoFollow.Stat(_root, Path) ?? (0, 0, _newFileMode);
-        NoFollow.WriteText(_root, Path, string.Join('\n', _lines) + "\n", mode, uid, gid);
+        var (uid, gid, mode) = NoFollow.Stat(root, Path) ?? (0, 0, newFileMode);
+        NoFollow.WriteText(root, Path, string.Join('\n', lines) + "\n", mode, uid, gid);
         _dirty = false;
     }
 

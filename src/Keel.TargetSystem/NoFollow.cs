@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Keel.Errors;
 using Microsoft.Win32.SafeHandles;
 
-namespace Keel.Provisioning.Root;
+namespace Keel.TargetSystem;
 
 /// <summary>
 /// Root-confined file operations for directories a user controls (home, ~/.ssh): every component is opened with
@@ -156,28 +157,93 @@ public static partial class NoFollow
         return (BitConverter.ToInt32(buffer, 20), BitConverter.ToInt32(buffer, 24), (UnixFileMode)(BitConverter.ToUInt16(buffer, 28) & 0xfff));
     }
 
+    /// <summary>Whether the path names a regular file (not a symlink, directory or device); false when absent. Symlinks on the way are refused.</summary>
+    public static bool IsRegularFile(TargetRoot root, string pathInRoot)
+    {
+        var (dir, name) = Split(pathInRoot);
+        using var dirFd = OpenDirectoryOrNull(root, dir);
+        if (dirFd is null)
+        {
+            return false;
+        }
+
+        var buffer = new byte[256];
+
+        // AT_SYMLINK_NOFOLLOW: a symlink reports itself; S_IFMT of stx_mode distinguishes S_IFREG.
+        return Statx(dirFd.DangerousGetHandle().ToInt32(), name, 0x100, 0x0fff, buffer) == 0 && (BitConverter.ToUInt16(buffer, 28) & 0xf000) == 0x8000;
+    }
+
+    /// <summary>The names in a directory (symlinks on the way refused), or none when it does not exist.</summary>
+    public static IReadOnlyList<string> ListNames(TargetRoot root, string dirInRoot)
+    {
+        using var dirFd = OpenDirectoryOrNull(root, dirInRoot);
+        if (dirFd is null)
+        {
+            return [];
+        }
+
+        // /proc/self/fd/N is the directory just opened, whatever is renamed or planted on its path meanwhile.
+        return Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dirFd.DangerousGetHandle()}")
+            .Select(e => Path.GetFileName(e))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Removes a file or symlink (never a symlink's target) when present; returns whether there was one. Symlinks on the way are refused.</summary>
+    public static bool DeleteFile(TargetRoot root, string pathInRoot)
+    {
+        var (dir, name) = Split(pathInRoot);
+        using var dirFd = OpenDirectoryOrNull(root, dir);
+        if (dirFd is null)
+        {
+            return false;
+        }
+
+        if (UnlinkAt(dirFd.DangerousGetHandle().ToInt32(), name, 0) == 0)
+        {
+            return true;
+        }
+
+        return Marshal.GetLastPInvokeError() == ENOENT ? false : throw Fail(pathInRoot, root, "cannot be deleted");
+    }
+
+    /// <summary>
+    /// Creates the directory when missing (missing parents root-owned 0755) and sets its mode, and its owner when uid/gid are
+    /// not -1, through its descriptor; a symlink anywhere on the way is refused.
+    /// </summary>
+    public static void EnsureDirectory(TargetRoot root, string dirInRoot, UnixFileMode mode, int uid = -1, int gid = -1)
+    {
+        using var fd = OpenDirectory(root, dirInRoot, mode, uid, gid);
+        Own(fd, dirInRoot, root, uid, gid, mode);
+    }
+
     private static SafeFileHandle? OpenExisting(TargetRoot root, string pathInRoot)
     {
         var (dir, name) = Split(pathInRoot);
-        SafeFileHandle dirFd;
-        try
-        {
-            dirFd = OpenDirectory(root, dir);
-        }
-        catch (FileNotFoundException)
+        using var dirFd = OpenDirectoryOrNull(root, dir);
+        if (dirFd is null)
         {
             return null;
         }
 
-        using (dirFd)
+        var fd = Open(dirFd.DangerousGetHandle().ToInt32(), name, ORdOnly | ONoFollow | OCloExec, 0);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT)
         {
-            var fd = Open(dirFd.DangerousGetHandle().ToInt32(), name, ORdOnly | ONoFollow | OCloExec, 0);
-            if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            return Check(fd, pathInRoot, root.RootPath);
+        return Check(fd, pathInRoot, root.RootPath);
+    }
+
+    private static SafeFileHandle? OpenDirectoryOrNull(TargetRoot root, string dirInRoot)
+    {
+        try
+        {
+            return OpenDirectory(root, dirInRoot);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
         }
     }
 
@@ -200,7 +266,7 @@ public static partial class NoFollow
         var parts = pathInRoot.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (pathInRoot.Contains('\0', StringComparison.Ordinal) || parts.Any(p => p is ".." or "."))
         {
-            throw new UnsafePathException($"path '{pathInRoot}' must be absolute without '.' or '..' components");
+            throw new UnsafePathException(pathInRoot, $"path '{pathInRoot}' must be absolute without '.' or '..' components");
         }
 
         return parts;
@@ -211,7 +277,7 @@ public static partial class NoFollow
         var parts = Components(pathInRoot);
         if (parts.Length == 0)
         {
-            throw new UnsafePathException($"path '{pathInRoot}' names no file");
+            throw new UnsafePathException(pathInRoot, $"path '{pathInRoot}' names no file");
         }
 
         return ("/" + string.Join('/', parts[..^1]), parts[^1]);
@@ -229,13 +295,13 @@ public static partial class NoFollow
         throw errno switch
         {
             ENOENT => new FileNotFoundException($"{where}: does not exist"),
-            ELOOP or ENOTDIR => new UnsafePathException($"{where}: is a symlink or not a directory; refusing to follow it"),
+            ELOOP or ENOTDIR => new UnsafePathException(pathInRoot, $"{where}: is a symlink or not a directory; refusing to follow it"),
             _ => new IOException($"{where}: cannot be opened (errno {errno})"),
         };
     }
 
-    private static IOException Fail(string pathInRoot, TargetRoot root, string reason) =>
-        new UnsafePathException($"{pathInRoot} in {root.RootPath}: {reason} (errno {Marshal.GetLastPInvokeError()})");
+    private static UnsafePathException Fail(string pathInRoot, TargetRoot root, string reason) =>
+        new(pathInRoot, $"{pathInRoot} in {root.RootPath}: {reason} (errno {Marshal.GetLastPInvokeError()})");
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(int dirfd, string path, int flags, uint mode);

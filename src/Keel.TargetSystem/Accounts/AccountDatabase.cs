@@ -1,7 +1,6 @@
 using System.Globalization;
-using Keel.Provisioning.Root;
 
-namespace Keel.Provisioning.Accounts;
+namespace Keel.TargetSystem.Accounts;
 
 /// <summary>
 /// Edits the target root's account files directly, as useradd/groupadd/usermod --root would: ids allocated from
@@ -20,6 +19,7 @@ public sealed class AccountDatabase
     private readonly ColonFile? _subgid;
     private readonly LoginDefs _defs;
     private readonly long _today;
+    private readonly HashSet<string> _repairedUsers = new(StringComparer.Ordinal);
 
     private AccountDatabase(TargetRoot root, DateTimeOffset now)
     {
@@ -33,6 +33,7 @@ public sealed class AccountDatabase
         _subgid = root.Exists("/etc/subgid") ? ColonFile.Load(root, "/etc/subgid", 3, PublicMode) : null;
         _defs = LoginDefs.Load(root);
         _today = now.ToUnixTimeSeconds() / 86400;
+        RepairMissingSecrets();
     }
 
     /// <summary>Loads the four files of <paramref name="root"/>.</summary>
@@ -87,9 +88,19 @@ public sealed class AccountDatabase
         CheckName(user.Name, "user");
         if (FindUser(user.Name) is { } existing)
         {
+            if (_repairedUsers.Remove(user.Name))
+            {
+                // The earlier run that created the user stopped before its shadow line was written: give it the line
+                // this call would have written, not just the locked one the repair put in.
+                _shadow.Remove(user.Name);
+                AddShadow(user);
+            }
+
             return existing;
         }
 
+        // A shadow line left behind by an interrupted earlier run must not become a second one.
+        _shadow.Remove(user.Name);
         var uid = user.Uid ?? AllocateUserId(user.System);
         int gid;
         if (user.PrimaryGroup is { } primary)
@@ -116,17 +127,7 @@ public sealed class AccountDatabase
         }
 
         _passwd.Add(user.Name, "x", Id(uid), Id(gid), user.Gecos ?? "", home, shell);
-        var pass = string.IsNullOrEmpty(user.PasswordHash) ? "!" : user.PasswordHash;
-        CheckField(pass, user.Name);
-        if (user.System)
-        {
-            // useradd -r leaves the ageing fields of a system account empty.
-            _shadow.Add(user.Name, pass, Id(_today), "", "", "", "", "", "");
-        }
-        else
-        {
-            _shadow.Add(user.Name, pass, Id(_today), Id(_defs.Int("PASS_MIN_DAYS", 0)), Id(_defs.Int("PASS_MAX_DAYS", 99999)), Id(_defs.Int("PASS_WARN_AGE", 7)), "", "", "");
-        }
+        AddShadow(user);
 
         if (!user.System && uid >= _defs.Int("UID_MIN", 1000) && uid <= _defs.Int("UID_MAX", 60000))
         {
@@ -171,7 +172,10 @@ public sealed class AccountDatabase
         return f;
     });
 
-    /// <summary>Writes what changed: groups first, then users, so a user never names a missing group.</summary>
+    /// <summary>
+    /// Writes what changed: groups first, then users, so a user never names a missing group. Each file is renamed into place
+    /// on its own; a stop between two renames leaves an entry without its shadow line, which the next load repairs.
+    /// </summary>
     public void Save()
     {
         _group.Save();
@@ -180,6 +184,43 @@ public sealed class AccountDatabase
         _shadow.Save();
         _subuid?.Save();
         _subgid?.Save();
+    }
+
+    private void AddShadow(NewUser user)
+    {
+        var pass = string.IsNullOrEmpty(user.PasswordHash) ? "!" : user.PasswordHash;
+        CheckField(pass, user.Name);
+        if (user.System)
+        {
+            // useradd -r leaves the ageing fields of a system account empty.
+            _shadow.Add(user.Name, pass, Id(_today), "", "", "", "", "", "");
+        }
+        else
+        {
+            _shadow.Add(user.Name, pass, Id(_today), Id(_defs.Int("PASS_MIN_DAYS", 0)), Id(_defs.Int("PASS_MAX_DAYS", 99999)), Id(_defs.Int("PASS_WARN_AGE", 7)), "", "", "");
+        }
+    }
+
+    // A run stopped between the renames of passwd and shadow (or group and gshadow) leaves an account whose secret half
+    // is missing, and nothing would ever add it: every later edit updates lines that are not there. As pwck does, the
+    // missing line is added locked, so the account is complete again and no password works until one is set.
+    private void RepairMissingSecrets()
+    {
+        foreach (var user in _passwd.Records.Where(r => r.Length > 1 && r[1] == "x" && _shadow.Find(r[0]) is null).Select(r => r[0]).ToList())
+        {
+            _shadow.Add(user, "!", Id(_today), "", "", "", "", "", "");
+            _repairedUsers.Add(user);
+        }
+
+        if (!_gshadow.Exists)
+        {
+            return;
+        }
+
+        foreach (var group in _group.Records.Where(r => r.Length > 1 && r[1] == "x" && _gshadow.Find(r[0]) is null).ToList())
+        {
+            _gshadow.Add(group[0], "!", "", group.Length > 3 ? group[3] : "");
+        }
     }
 
     // useradd's find_free_range: the lowest start at or above min whose count ids overlap no existing range and end by max.

@@ -1,6 +1,7 @@
 using System.Text;
+using Keel.Errors;
 
-namespace Keel.Provisioning.Root;
+namespace Keel.TargetSystem;
 
 /// <summary>
 /// A target root (a mounted image or "/") that paths from configuration are resolved inside. Resolution walks the path one
@@ -38,12 +39,12 @@ public sealed class TargetRoot
     {
         if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Contains('\0', StringComparison.Ordinal))
         {
-            throw new UnsafePathException($"{what}: path '{path}' must be absolute");
+            throw new UnsafePathException(path, $"{what}: path '{path}' must be absolute");
         }
 
         if (path.Split('/').Any(c => c == ".."))
         {
-            throw new UnsafePathException($"{what}: path '{path}' contains '..' and could leave the target root");
+            throw new UnsafePathException(path, $"{what}: path '{path}' contains '..' and could leave the target root");
         }
 
         return path;
@@ -54,7 +55,7 @@ public sealed class TargetRoot
     {
         if (pathInRoot.Contains('\0', StringComparison.Ordinal))
         {
-            throw new UnsafePathException($"path '{pathInRoot}' contains NUL");
+            throw new UnsafePathException(pathInRoot, $"path '{pathInRoot}' contains NUL");
         }
 
         var resolved = new List<string>();
@@ -94,7 +95,7 @@ public sealed class TargetRoot
 
             if (++links > MaxSymlinks)
             {
-                throw new UnsafePathException($"{pathInRoot}: more than {MaxSymlinks} symlinks inside {RootPath}");
+                throw new UnsafePathException(pathInRoot, $"{pathInRoot}: more than {MaxSymlinks} symlinks inside {RootPath}");
             }
 
             if (target.StartsWith('/'))
@@ -157,7 +158,7 @@ public sealed class TargetRoot
             {
                 if (File.Exists(host))
                 {
-                    throw new UnsafePathException($"{current}: exists in {RootPath} and is not a directory");
+                    throw new UnsafePathException(current, $"{current}: exists in {RootPath} and is not a directory");
                 }
 
                 Directory.CreateDirectory(host, mode);
@@ -180,9 +181,18 @@ public sealed class TargetRoot
             CreateDirectory(Path.GetDirectoryName(pathInRoot)!);
         }
 
+        if (!Directory.Exists(dir))
+        {
+            // The path's own directory exists now, so its last component is a symlink into a directory that does not; the
+            // chrooted system's open(2) would fail the same way. Said here, or the runtime's message (a bare resource key in
+            // the NativeAOT agent) would name neither the path nor the link.
+            var link = new FileInfo(Resolve(pathInRoot, followFinal: false)).LinkTarget;
+            throw new UnsafePathException(pathInRoot, $"{pathInRoot}: is a symlink to {link} in {RootPath}, whose directory does not exist; nothing written");
+        }
+
         if (Directory.Exists(host))
         {
-            throw new UnsafePathException($"{pathInRoot}: is a directory in {RootPath}");
+            throw new UnsafePathException(pathInRoot, $"{pathInRoot}: is a directory in {RootPath}");
         }
 
         var tmp = Path.Combine(dir, $".{Path.GetFileName(host)}.keel-{Guid.NewGuid():N}");
@@ -275,26 +285,5 @@ public sealed class TargetRoot
         {
             throw new IOException($"{hostPath}: chown {uid}:{gid} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
         }
-    }
-}
-
-/// <summary>A path from configuration that would leave the target root or is otherwise unsafe to use.</summary>
-public sealed class UnsafePathException : IOException
-{
-    /// <summary>Creates the exception.</summary>
-    public UnsafePathException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public UnsafePathException()
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public UnsafePathException(string message, Exception inner)
-        : base(message, inner)
-    {
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Keel.Provisioning.Root;
 
-namespace Keel.Provisioning.Accounts;
+namespace Keel.TargetSystem.Accounts;
 
 /// <summary>The settings of the target root's /etc/login.defs and /etc/default/useradd that useradd would honour.</summary>
 internal sealed class LoginDefs

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Keel.Provisioning.Root;
+namespace Keel.TargetSystem;
 
 /// <summary>lstat(2) owner and mode of a host path (.NET exposes the mode but not the owner).</summary>
 public readonly partial struct UnixFileInfo

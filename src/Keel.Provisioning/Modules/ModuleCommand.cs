@@ -1,0 +1,45 @@
+using Keel.Processes;
+using Keel.Provisioning.Engine;
+
+namespace Keel.Provisioning.Modules;
+
+/// <summary>Runs a program on behalf of a module (a user's script, dnf): output to the module log, killed after the script timeout.</summary>
+internal static class ModuleCommand
+{
+    // The output only goes to the agent's log; a runaway program must not be able to fill the agent's memory with it.
+    private const int OutputLimit = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Runs <paramref name="program"/> with the machine's own locale and time zone; a non-zero exit or the timeout is one
+    /// IOException line starting with <paramref name="shown"/>.
+    /// </summary>
+    public static void Run(ModuleContext context, string shown, string program, IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var options = new ToolOptions
+        {
+            Environment = environment,
+            NeutralLocale = false,
+            WorkingDirectory = workingDirectory,
+            Timeout = context.Options.ScriptTimeout,
+            OutputLimit = OutputLimit,
+            AllowFailure = true,
+        };
+        ToolResult result;
+        try
+        {
+            result = ToolRunner.Run(options, program, arguments, context.Cancellation);
+        }
+        catch (TimeoutException)
+        {
+            throw new IOException($"{shown}: still running after {context.Options.ScriptTimeout}, killed");
+        }
+
+        context.Log.Write(result.Output);
+        context.Log.Write(result.Error);
+        if (result.ExitCode != 0)
+        {
+            throw new IOException($"{shown}: exited with status {result.ExitCode}{(result.LastErrorLine is { } last ? ": " + last : "")}");
+        }
+    }
+}
