@@ -29,6 +29,32 @@ public readonly partial struct UnixFileInfo
     /// <summary>Permission bits (including setuid/setgid/sticky).</summary>
     public UnixFileMode Mode { get; }
 
+    /// <summary>
+    /// "regular file", "directory", "character device", ... for the path (links followed, as an open that follows does),
+    /// or null when nothing is there. .NET reports no file type besides directory and link, and a reader of untrusted
+    /// input must refuse devices and FIFOs before opening them.
+    /// </summary>
+    public static string? KindOf(string hostPath)
+    {
+        var buffer = new byte[256];
+        if (Statx(-100, hostPath, 0, 0x1, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is 2 or 20 ? null : throw new IOException($"{hostPath}: cannot be examined (errno {errno})");
+        }
+
+        return (BitConverter.ToUInt16(buffer, 28) & 0xf000) switch
+        {
+            0x8000 => "regular file",
+            0x4000 => "directory",
+            0x2000 => "character device",
+            0x6000 => "block device",
+            0x1000 => "FIFO",
+            0xc000 => "socket",
+            _ => "special file",
+        };
+    }
+
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
 }

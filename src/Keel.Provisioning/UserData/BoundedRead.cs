@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Keel.Errors;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.UserData;
 
@@ -7,7 +7,7 @@ namespace Keel.Provisioning.UserData;
 /// Reads untrusted files and streams with a byte limit enforced while reading: a file's length says nothing about a
 /// device (/dev/zero is 0 bytes long) or a /proc file, and an HTTP body may never end.
 /// </summary>
-public static partial class BoundedRead
+public static class BoundedRead
 {
     /// <summary>Bytes read at a time; a refused input has been read at most this far past the limit.</summary>
     public const int ChunkBytes = 81920;
@@ -19,7 +19,7 @@ public static partial class BoundedRead
     /// </summary>
     public static byte[] ReadFile(string hostPath, long maxBytes, string input)
     {
-        var kind = FileKindOf(hostPath) ?? throw new FileNotFoundException($"{input}: no such file", hostPath);
+        var kind = UnixFileInfo.KindOf(hostPath) ?? throw new FileNotFoundException($"{input}: no such file", hostPath);
         if (kind != "regular file")
         {
             throw new UnsupportedInputException(input, $"{input}: {kind}, not a regular file; refused");
@@ -60,29 +60,4 @@ public static partial class BoundedRead
         }
     }
 
-    /// <summary>"regular file", "directory", "character device", ... for the path (links followed, as the open that follows does), or null when nothing is there.</summary>
-    internal static string? FileKindOf(string hostPath)
-    {
-        // statx (STATX_TYPE): .NET reports no file type besides directory and link.
-        var buffer = new byte[256];
-        if (Statx(-100, hostPath, 0, 0x1, buffer) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno is 2 or 20 ? null : throw new IOException($"{hostPath}: cannot be examined (errno {errno})");
-        }
-
-        return (BitConverter.ToUInt16(buffer, 28) & 0xf000) switch
-        {
-            0x8000 => "regular file",
-            0x4000 => "directory",
-            0x2000 => "character device",
-            0x6000 => "block device",
-            0x1000 => "FIFO",
-            0xc000 => "socket",
-            _ => "special file",
-        };
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Keel.Errors;
-using Keel.Provisioning.Root;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.UserData;
 
