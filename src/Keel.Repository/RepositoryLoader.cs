@@ -94,24 +94,12 @@ public sealed class RepositoryLoader : IDisposable
         return await ReadFilelistsAsync(repository.RepoMd, files, cache, options, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads the repository's configured gpgkey files into one keyring (null when none are configured).</summary>
-    public async Task<OpenPgpKeyRing?> LoadKeysAsync(RepositoryDefinition definition, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        if (definition.GpgKeys.Count == 0)
-        {
-            return null;
-        }
-
-        var rings = new List<OpenPgpKeyRing>();
-        foreach (var key in definition.GpgKeys)
-        {
-            var bytes = await RepoMdSignature.ReadKeyAsync(key, _http, cancellationToken).ConfigureAwait(false);
-            rings.Add(OpenPgpKeyRing.Parse(bytes, key));
-        }
-
-        return OpenPgpKeyRing.Combine(rings);
-    }
+    /// <summary>
+    /// Loads the repository's configured keys into one keyring (null when none are configured), under the rules of
+    /// <see cref="RepositoryKeys"/>: no plain-http key without a pinned fingerprint, every key matching the pins.
+    /// </summary>
+    public Task<OpenPgpKeyRing?> LoadKeysAsync(RepositoryDefinition definition, CancellationToken cancellationToken = default) =>
+        RepositoryKeys.LoadAsync(definition, _http, cancellationToken);
 
     public void Dispose()
     {
