@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.OpenPgp;
 using Keel.Packaging;
 using Keel.Repository.Cache;
@@ -79,7 +80,25 @@ public sealed class RepositoryLoader : IDisposable
                 continue;
             }
 
-            return await LoadFromAsync(definition, source, cacheDir, repoMd, cache, options, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                MetadataFreshness.Check(definition, repoMd, source.Describe(RepoMdPath), cache, options.Clock.GetUtcNow());
+            }
+            catch (KeelException ex) when (ex.Reason == ReasonCodes.MetadataStale && definition.BaseUrls.Count > 1)
+            {
+                // Another mirror may be up to date; a stale one is passed over like an unreachable one.
+                failures.Add(ex);
+                continue;
+            }
+
+            var loaded = await LoadFromAsync(definition, source, cacheDir, repoMd, cache, options, cancellationToken).ConfigureAwait(false);
+            MetadataFreshness.Record(definition, repoMd, cache);
+            return loaded;
+        }
+
+        if (failures.OfType<KeelException>().FirstOrDefault() is { } stale && failures.All(f => f is KeelException))
+        {
+            throw stale;
         }
 
         throw new IOException($"repository '{definition.Id}': no baseurl could be read: {string.Join("; ", failures.Select(f => f.Message))}", failures[0]);
