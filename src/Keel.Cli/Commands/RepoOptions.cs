@@ -19,7 +19,7 @@ internal sealed class RepoOptions
 {
     public Option<string[]> Repo { get; } = new("--repo")
     {
-        Description = "A repository: DIR, file://, http:// or https:// URL, optionally ID=SRC. Repeatable.",
+        Description = "A repository: DIR, file://, http:// or https:// URL, optionally ID=SRC; its key comes from --repo-key or --repo-key-fingerprint, never from the repository itself. Repeatable.",
         AllowMultipleArgumentsPerToken = false,
     };
 
