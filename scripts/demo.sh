@@ -18,7 +18,7 @@ mkdir -p "$out_dir"
 image="$out_dir/container-host.raw"
 
 echo "== keel build: the Container Host image from $repo" >&2
-"$keel" build examples/fixture/container-host.yaml --repo "$repo" -o "$image"
+"$keel" build examples/fixture/container-host.yaml --repo "$repo" --repo-key "$repo/RPM-GPG-KEY-keel-fixture" -o "$image"
 
 echo "== keel vm run: booting $image (TCG, throwaway overlay) until the banner shows" >&2
 "$keel" vm run "$image" --expect "This is a preview release. Do not use in production." --timeout 600

@@ -26,7 +26,7 @@ mapfile -t packages < <(awk '/^packages:/ {p = 1; next} /^[a-z]/ {p = 0} p && /^
 
 keel_build() {
   rm -rf "$work/xdg" "$work/host.raw"
-  XDG_CACHE_HOME=$work/xdg "$keel" build "$config" --repo "$repo" -o "$work/host.raw" --progress plain
+  XDG_CACHE_HOME=$work/xdg "$keel" build "$config" --repo "$repo" --repo-key "$repo/RPM-GPG-KEY-keel-fixture" -o "$work/host.raw" --progress plain
 }
 
 dnf_install() {

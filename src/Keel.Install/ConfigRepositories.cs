@@ -22,8 +22,10 @@ public static class ConfigRepositories
                 Id = r.Id,
                 BaseUrls = [location],
                 GpgKeys = r.Gpgkeys.Select(k => IsUrl(k) ? k : loaded.Resolve(k)).ToList(),
+                GpgKeyFingerprints = r.GpgkeyFingerprints,
                 GpgCheck = r.Gpgcheck,
                 RepoGpgCheck = r.RepoGpgcheck,
+                MetadataMaxAge = r.MetadataMaxAge is { } age ? RepositoryDefinition.ParseMaxAge(age) : null,
                 Priority = r.Priority,
                 Origin = origin,
             });

@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.Packaging;
 using Keel.Repository;
 using Keel.Rpm;
@@ -14,7 +15,7 @@ public sealed class RepositoryPackageVerifier : IPackageVerifier
 
     private RepositoryPackageVerifier(Dictionary<string, RpmPackageVerifier> byRepository) => _byRepository = byRepository;
 
-    /// <summary>Loads every repository's keys; throws InvalidDataException when gpgcheck is on and no key is configured.</summary>
+    /// <summary>Loads every repository's keys; throws SignatureException when gpgcheck is on and no key is configured.</summary>
     public static async Task<RepositoryPackageVerifier> CreateAsync(RepositoryLoader loader, IEnumerable<LoadedRepository> repositories, CancellationToken cancellationToken)
     {
         var map = new Dictionary<string, RpmPackageVerifier>(StringComparer.Ordinal);
@@ -23,7 +24,8 @@ public sealed class RepositoryPackageVerifier : IPackageVerifier
             var keys = await loader.LoadKeysAsync(repo.Definition, cancellationToken).ConfigureAwait(false);
             if (repo.Definition.GpgCheck && keys is null)
             {
-                throw new InvalidDataException($"repository '{repo.Id}': gpgcheck is on but no gpgkey is configured");
+                var where = repo.Definition.Origin ?? repo.Source.Base;
+                throw new SignatureException(where, $"{where}: repository '{repo.Id}' has gpgcheck on but no trusted key, so no package could be verified", RepositoryKeys.Hint);
             }
 
             map[repo.Id] = new RpmPackageVerifier(keys, repo.Definition.GpgCheck);

@@ -26,6 +26,42 @@ public sealed class OpenPgpKeyRing
     public IReadOnlyDictionary<string, string> UnusableKeys =>
         _keys.Values.Where(k => k.Problem is not null).ToDictionary(k => k.KeyId, k => k.Problem!);
 
+    /// <summary>
+    /// Fingerprints (upper-case hex, no spaces) of the parsed primary keys; a subkey is known by its primary's. These are
+    /// what an operator pins (rpm -qi gpg-pubkey, gpg --fingerprint).
+    /// </summary>
+    public IReadOnlyList<string> PrimaryFingerprints =>
+        [.. _keys.Values.Select(k => k.Primary ?? k.Key).OfType<PgpPublicKey>().Select(Fingerprint).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>Normalizes a fingerprint as people write it ("ABCD 1234 ...", lower case, 0x prefix) to upper-case hex.</summary>
+    public static string NormalizeFingerprint(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var hex = text.Trim();
+        if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            hex = hex[2..];
+        }
+
+        hex = hex.Replace(" ", string.Empty, StringComparison.Ordinal).Replace(":", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        return hex.Length is 40 or 64 && hex.All(char.IsAsciiHexDigit)
+            ? hex
+            : throw new FormatException($"'{text}' is not an OpenPGP fingerprint (40 hex digits for a v4 key)");
+    }
+
+    /// <summary>
+    /// The keys whose primary fingerprint is among <paramref name="fingerprints"/> (normalized), with their subkeys;
+    /// null when none is.
+    /// </summary>
+    public OpenPgpKeyRing? Pinned(IEnumerable<string> fingerprints)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var pins = fingerprints.Select(NormalizeFingerprint).ToHashSet(StringComparer.Ordinal);
+        var kept = _keys.Where(pair => (pair.Value.Primary ?? pair.Value.Key) is { } primary && pins.Contains(Fingerprint(primary)))
+            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        return kept.Count == 0 ? null : new OpenPgpKeyRing(kept);
+    }
+
     /// <summary>Loads an armored or binary key file holding one or several keys.</summary>
     public static OpenPgpKeyRing Load(string path)
     {
@@ -347,6 +383,8 @@ public sealed class OpenPgpKeyRing
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    private static string Fingerprint(PgpPublicKey key) => Convert.ToHexString(key.GetFingerprint());
 
     private sealed record Verifier(PgpSignature Signature, SignaturePacketInfo Info, KeyEntry Key);
 

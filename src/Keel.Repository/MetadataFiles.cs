@@ -51,8 +51,8 @@ internal sealed class MetadataFiles
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
-        var part = cached + ".part";
-        KeelCache.TryDelete(part);
+        // A name of this run's own, so two runs sharing the cache never write into one file.
+        var part = KeelCache.TemporaryPathFor(cached);
         try
         {
             await _source.FetchAsync(data.Location, part, MaxFileBytes, null, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,9 @@ public sealed record RepositoryLoadOptions
     /// <summary>When set, packages of other architectures are dropped (list the arch, its compatible ones and noarch).</summary>
     public IReadOnlySet<string>? Arches { get; init; }
 
+    /// <summary>The clock a maximum metadata age is measured with.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Timeouts and retries for http(s) repositories.</summary>
     public HttpOptions Http { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.OpenPgp;
 using Keel.Packaging;
 using Keel.Repository.Cache;
@@ -79,7 +80,25 @@ public sealed class RepositoryLoader : IDisposable
                 continue;
             }
 
-            return await LoadFromAsync(definition, source, cacheDir, repoMd, cache, options, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                MetadataFreshness.Check(definition, repoMd, source.Describe(RepoMdPath), cache, options.Clock.GetUtcNow());
+            }
+            catch (KeelException ex) when (ex.Reason == ReasonCodes.MetadataStale && definition.BaseUrls.Count > 1)
+            {
+                // Another mirror may be up to date; a stale one is passed over like an unreachable one.
+                failures.Add(ex);
+                continue;
+            }
+
+            var loaded = await LoadFromAsync(definition, source, cacheDir, repoMd, cache, options, cancellationToken).ConfigureAwait(false);
+            MetadataFreshness.Record(definition, repoMd, cache);
+            return loaded;
+        }
+
+        if (failures.OfType<KeelException>().FirstOrDefault() is { } stale && failures.All(f => f is KeelException))
+        {
+            throw stale;
         }
 
         throw new IOException($"repository '{definition.Id}': no baseurl could be read: {string.Join("; ", failures.Select(f => f.Message))}", failures[0]);
@@ -94,24 +113,12 @@ public sealed class RepositoryLoader : IDisposable
         return await ReadFilelistsAsync(repository.RepoMd, files, cache, options, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads the repository's configured gpgkey files into one keyring (null when none are configured).</summary>
-    public async Task<OpenPgpKeyRing?> LoadKeysAsync(RepositoryDefinition definition, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        if (definition.GpgKeys.Count == 0)
-        {
-            return null;
-        }
-
-        var rings = new List<OpenPgpKeyRing>();
-        foreach (var key in definition.GpgKeys)
-        {
-            var bytes = await RepoMdSignature.ReadKeyAsync(key, _http, cancellationToken).ConfigureAwait(false);
-            rings.Add(OpenPgpKeyRing.Parse(bytes, key));
-        }
-
-        return OpenPgpKeyRing.Combine(rings);
-    }
+    /// <summary>
+    /// Loads the repository's configured keys into one keyring (null when none are configured), under the rules of
+    /// <see cref="RepositoryKeys"/>: no plain-http key without a pinned fingerprint, every key matching the pins.
+    /// </summary>
+    public Task<OpenPgpKeyRing?> LoadKeysAsync(RepositoryDefinition definition, CancellationToken cancellationToken = default) =>
+        RepositoryKeys.LoadAsync(definition, _http, cancellationToken);
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.OpenPgp;
 using Keel.Packaging;
 
@@ -14,9 +15,16 @@ public sealed class RpmPackageVerifier(OpenPgpKeyRing? keys, bool requireSignatu
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(expected);
         var result = RpmPackageChecker.Verify(path, keys);
-        if (result.Checks.FirstOrDefault(c => c.Status == RpmCheckStatus.Bad) is { } bad)
+        // A bad digest means damaged bytes and stays an InvalidDataException; a bad signature over intact digests is a
+        // signature failure, typed so callers key on it rather than on the message.
+        if (result.Checks.FirstOrDefault(c => c.Status == RpmCheckStatus.Bad && !c.IsSignature) is { } bad)
         {
             throw new InvalidDataException($"{path}: {bad}");
+        }
+
+        if (result.Checks.FirstOrDefault(c => c.Status == RpmCheckStatus.Bad && c.IsSignature) is { } badSignature)
+        {
+            throw new SignatureException(path, $"{path}: {badSignature}{KeyText(badSignature)}");
         }
 
         bool headerCovered = result.Checks.Any(c => c.Scope == RpmCheckScope.Header && c.Status == RpmCheckStatus.Ok);
@@ -29,8 +37,8 @@ public sealed class RpmPackageVerifier(OpenPgpKeyRing? keys, bool requireSignatu
         if (requireSignature && !result.HasGoodSignature)
         {
             var sigs = result.Checks.Where(c => c.IsSignature).ToList();
-            var why = sigs.Count == 0 ? "the package is not signed" : string.Join("; ", sigs);
-            throw new InvalidDataException($"{path}: no good signature by a trusted key ({why})");
+            var why = sigs.Count == 0 ? "the package is not signed" : string.Join("; ", sigs.Select(c => c + KeyText(c)));
+            throw new SignatureException(path, $"{path}: no good signature by a trusted key ({why})");
         }
 
         using var reader = RpmPackageReader.Open(path);
@@ -47,4 +55,8 @@ public sealed class RpmPackageVerifier(OpenPgpKeyRing? keys, bool requireSignatu
             throw new InvalidDataException($"{path}: header says {name}-{evr}.{arch}, expected {expected.Nevra}");
         }
     }
+
+    // rpm's check names carry the short key id ("key ID 1964c5fc"); the full id is added when the name lacks it.
+    private static string KeyText(RpmCheck check) =>
+        check.KeyId is { } id && !check.Name.Contains(id, StringComparison.OrdinalIgnoreCase) && !check.Detail.Contains(id, StringComparison.OrdinalIgnoreCase) ? $" [key {id}]" : string.Empty;
 }

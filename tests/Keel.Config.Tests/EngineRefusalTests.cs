@@ -54,6 +54,32 @@ public class EngineRefusalTests
     }
 
     [Fact]
+    public void An_http_key_is_a_trust_error_only_without_a_pin_and_pins_and_ages_are_checked()
+    {
+        var errors = ConfigFixtures.Errors("""
+            apiVersion: keel/v1
+            distribution: fixture
+            preset: minimal
+            repositories:
+              - id: pinned
+                baseurl: https://127.0.0.1:9/r
+                gpgcheck: false
+                repoGpgcheck: true
+                gpgkeys: [http://127.0.0.1:9/key.asc]
+                gpgkeyFingerprints: ["0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567"]
+                metadataMaxAge: 7d
+              - id: bad
+                baseurl: https://127.0.0.1:9/r
+                gpgcheck: false
+                gpgkeyFingerprints: [1234]
+                metadataMaxAge: a week
+            """);
+        Assert.DoesNotContain(errors, d => d.Path.StartsWith("repositories[0]", StringComparison.Ordinal));
+        Assert.Contains(errors, d => d.Path == "repositories[1].gpgkeyFingerprints[0]" && d.Message.Contains("not an OpenPGP fingerprint", StringComparison.Ordinal));
+        Assert.Contains(errors, d => d.Path == "repositories[1].metadataMaxAge");
+    }
+
+    [Fact]
     public void Groups_environments_and_globs_are_package_specs()
     {
         var errors = ConfigFixtures.Errors("""

@@ -76,8 +76,8 @@ public sealed class HttpAndDownloadTests : IDisposable
         }
 
         Assert.Equal(repo.Packages.Count, verifier.Seen.Count);
-        Assert.All(verifier.Seen, p => Assert.EndsWith(".part", p, StringComparison.Ordinal));
-        Assert.False(Directory.Exists(Path.Combine(dest, PackageDownloader.PartialDirectoryName)));
+        Assert.All(verifier.Seen, p => Assert.Contains(".part-", p, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFiles(dest, "*.part*"));
         Assert.Equal(repo.Packages.Count, events.Count(e => e.State == DownloadState.Completed));
 
         // A second destination is served from the cache, without touching the server.
@@ -88,29 +88,81 @@ public sealed class HttpAndDownloadTests : IDisposable
     }
 
     [Fact]
-    public async Task DroppedConnection_LeavesOnlyThePart_AndResumeCompletesWithRange()
+    public async Task DroppedConnection_IsResumedWithRange_AndAFailedRunLeavesNoPart()
     {
         var repo = await LoadHttp(TestSupport.TempCache());
         var package = repo.Packages.Single(p => p.Name == "Archer");
         var dest = TestSupport.TempDir();
         var downloader = new PackageDownloader(null, new DownloadOptions { UseCache = false });
+        // Dropped on every attempt: the run fails and removes its part (no other run could resume it).
         _server.DropMidFile = "Archer";
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => downloader.DownloadAsync([package], [repo], dest));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => downloader.DownloadAsync([package], [repo], dest, null));
         Assert.True(ex is IOException or HttpRequestException, ex.ToString());
         Assert.Contains("Archer", ex.Message, StringComparison.Ordinal);
         var final = Path.Combine(dest, Path.GetFileName(package.Location!.Href));
         Assert.False(File.Exists(final));
-        var part = Path.Combine(dest, PackageDownloader.PartialDirectoryName, Path.GetFileName(final) + ".part");
-        Assert.True(File.Exists(part));
-        long partial = new FileInfo(part).Length;
-        Assert.InRange(partial, 1, package.Location.Size - 1);
+        Assert.Empty(Directory.EnumerateFiles(dest, "*.part*"));
 
+        // Dropped once: the retry asks for the rest with Range and completes the file.
         _server.DropMidFile = null;
-        var result = Assert.Single(await downloader.DownloadAsync([package], [repo], dest));
+        int served = 0;
+        _server.Intercept = (ctx, path) =>
+        {
+            if (!path.Contains("Archer", StringComparison.Ordinal) || Interlocked.Increment(ref served) > 1)
+            {
+                return false;
+            }
+
+            var body = File.ReadAllBytes(Path.Combine(_repoDir, path));
+            ctx.Response.ContentLength64 = body.Length;
+            ctx.Response.OutputStream.Write(body, 0, body.Length / 2);
+            ctx.Response.OutputStream.Flush();
+            ctx.Response.Abort();
+            return true;
+        };
+        var result = Assert.Single(await new PackageDownloader(null, new DownloadOptions { UseCache = false }).DownloadAsync([package], [repo], dest));
         Assert.Equal(final, result.Path);
-        Assert.Contains(_server.Log, l => l.Contains("Archer", StringComparison.Ordinal) && l.EndsWith($"bytes={partial}-", StringComparison.Ordinal));
+        Assert.Contains(_server.Log, l => l.Contains("Archer", StringComparison.Ordinal) && l.EndsWith($"bytes={package.Location.Size / 2}-", StringComparison.Ordinal));
         Assert.True(File.ReadAllBytes(final).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_repoDir, package.Location.Href))));
-        Assert.False(File.Exists(part));
+        Assert.Empty(Directory.EnumerateFiles(dest, "*.part*"));
+    }
+
+    [Fact]
+    public async Task TwoRunsSharingACacheAndDestination_BothSucceedAndLeaveNoPart()
+    {
+        // Issue 8 finding 8: two runs used the same NAME.part; the slow server makes their transfers overlap.
+        var cache = TestSupport.TempCache();
+        var repo = await LoadHttp(cache);
+        var dest = TestSupport.TempDir();
+        _server.Intercept = (ctx, path) =>
+        {
+            if (!path.EndsWith(".rpm", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var body = File.ReadAllBytes(Path.Combine(_repoDir, path));
+            ctx.Response.ContentLength64 = body.Length;
+            ctx.Response.OutputStream.Write(body, 0, body.Length / 2);
+            ctx.Response.OutputStream.Flush();
+            Thread.Sleep(300);
+            ctx.Response.OutputStream.Write(body, body.Length / 2, body.Length - (body.Length / 2));
+            ctx.Response.Close();
+            return true;
+        };
+
+        var first = new PackageDownloader(null, new DownloadOptions { Cache = cache }).DownloadAsync(repo.Packages, [repo], dest);
+        var second = new PackageDownloader(null, new DownloadOptions { Cache = cache }).DownloadAsync(repo.Packages, [repo], dest);
+        var both = await Task.WhenAll(first, second);
+
+        foreach (var results in both)
+        {
+            Assert.Equal(repo.Packages.Count, results.Count);
+            Assert.All(results, r => Assert.True(File.ReadAllBytes(r.Path).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_repoDir, r.Package.Location!.Href)))));
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(dest, "*.part*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(cache.Root, "*.part*", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -119,9 +171,7 @@ public sealed class HttpAndDownloadTests : IDisposable
         var repo = await LoadHttp(TestSupport.TempCache());
         var package = repo.Packages.Single(p => p.Name == "Rimmer");
         var dest = TestSupport.TempDir();
-        var partDir = Path.Combine(dest, PackageDownloader.PartialDirectoryName);
-        Directory.CreateDirectory(partDir);
-        File.WriteAllBytes(Path.Combine(partDir, Path.GetFileName(package.Location!.Href) + ".part"), new byte[100]);
+        File.WriteAllBytes(Path.Combine(dest, "." + Path.GetFileName(package.Location!.Href) + ".part"), new byte[100]);
         _server.HonourRange = false;
         var downloader = new PackageDownloader(null, new DownloadOptions { UseCache = false });
         var result = Assert.Single(await downloader.DownloadAsync([package], [repo], dest));

@@ -137,7 +137,7 @@ public sealed class MalformedMetadataTests
         var head = Encoding.UTF8.GetBytes("<metadata><package type=\"rpm\"><name>x</name><summary>");
         var stream = new RepeatingStream(head, (byte)'a', 64L * 1024 * 1024);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var ex = Assert.Throws<InvalidDataException>(() => PrimaryReader.Read(stream, "big.xml"));
+        var ex = Assert.Throws<Keel.Errors.LimitExceededException>(() => PrimaryReader.Read(stream, "big.xml"));
         Assert.Contains("longer than", ex.Message, StringComparison.Ordinal);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64L * 1024 * 1024, "allocated as much as the element");
     }

@@ -108,9 +108,12 @@ public sealed class OracleRepositoryTests
             RepoGpgCheck = true,
             GpgKeys = [TestPaths.Oracle("rpm", "tests", "data", "keys", "rpm.org-rsa-2048-test.pub")],
         };
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => loader.LoadAsync(def, new RepositoryLoadOptions { Cache = TestSupport.TempCache() }));
+        var ex = await Assert.ThrowsAsync<Keel.Errors.SignatureException>(() => loader.LoadAsync(def, new RepositoryLoadOptions { Cache = TestSupport.TempCache() }));
         Assert.Contains("UnknownKey", ex.Message, StringComparison.Ordinal);
         Assert.Contains("repomd.xml", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Keel.Errors.ReasonCodes.SignatureInvalid, ex.Reason);
+        Assert.EndsWith("repodata/repomd.xml", ex.Input, StringComparison.Ordinal);
+        Assert.Matches("key [0-9a-fA-F]{16}", ex.Message);
 
         // Without repo_gpgcheck the same repository loads.
         var plain = await loader.LoadAsync(def with { RepoGpgCheck = false }, new RepositoryLoadOptions { Cache = TestSupport.TempCache() });
@@ -123,8 +126,9 @@ public sealed class OracleRepositoryTests
         var dir = TestPaths.Oracle("dnf5", "test", "data", "repos-repomd", "repomd-repo1");
         using var loader = new RepositoryLoader();
         var def = new RepositoryDefinition { Id = "r1", BaseUrls = [dir], RepoGpgCheck = true, GpgKeys = [TestPaths.Oracle("rpm", "tests", "data", "keys", "rpm.org-rsa-2048-test.pub")] };
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => loader.LoadAsync(def, new RepositoryLoadOptions { Cache = TestSupport.TempCache() }));
+        var ex = await Assert.ThrowsAsync<Keel.Errors.SignatureException>(() => loader.LoadAsync(def, new RepositoryLoadOptions { Cache = TestSupport.TempCache() }));
         Assert.Contains("repomd.xml.asc: missing", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("repomd.xml.asc", ex.Input, StringComparison.Ordinal);
     }
 
     [Fact]

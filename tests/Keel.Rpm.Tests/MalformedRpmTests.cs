@@ -86,7 +86,8 @@ public sealed class MalformedRpmTests : IDisposable
         Assert.True(allocated < 8 << 20, $"{where}: allocated {allocated} bytes");
 
         var verifier = new RpmPackageVerifier(null, requireSignature: false);
-        var ve = Assert.Throws<InvalidDataException>(() => verifier.Verify(path, Hello));
+        var ve = Assert.ThrowsAny<Exception>(() => verifier.Verify(path, Hello));
+        Assert.True(ve is InvalidDataException or Keel.Errors.SignatureException, ve.ToString());
         Assert.Contains(path, ve.Message, StringComparison.Ordinal);
     }
 
@@ -152,14 +153,17 @@ public sealed class MalformedRpmTests : IDisposable
 
         var unsigned = TestPaths.Oracle("rpm", "tests", "data", "RPMS", "hello-2.0-1.x86_64.rpm");
         new RpmPackageVerifier(keys, requireSignature: false).Verify(unsigned, Hello);
-        var e = Assert.Throws<InvalidDataException>(() => new RpmPackageVerifier(keys, requireSignature: true).Verify(unsigned, Hello));
-        Assert.Contains("not signed", e.Message, StringComparison.Ordinal);
+        var se = Assert.Throws<Keel.Errors.SignatureException>(() => new RpmPackageVerifier(keys, requireSignature: true).Verify(unsigned, Hello));
+        Assert.Contains("not signed", se.Message, StringComparison.Ordinal);
+        Assert.Equal(unsigned, se.Input);
 
         var ed = OpenPgp.OpenPgpKeyRing.Load(TestPaths.Oracle("rpm", "tests", "data", "keys", "rpm.org-ed25519-test.pub"));
-        e = Assert.Throws<InvalidDataException>(() => new RpmPackageVerifier(ed, requireSignature: true).Verify(Source, Hello));
-        Assert.Contains("NOKEY", e.Message, StringComparison.Ordinal);
+        se = Assert.Throws<Keel.Errors.SignatureException>(() => new RpmPackageVerifier(ed, requireSignature: true).Verify(Source, Hello));
+        Assert.Contains("NOKEY", se.Message, StringComparison.Ordinal);
+        Assert.Matches("key (ID )?[0-9a-fA-F]{8,16}", se.Message);
+        Assert.Equal(Keel.Errors.ReasonCodes.SignatureInvalid, se.Reason);
 
-        e = Assert.Throws<InvalidDataException>(() => new RpmPackageVerifier(keys, true).Verify(Source, Hello with { Evr = new Evr("1", "2.0", "1") }));
+        var e = Assert.Throws<InvalidDataException>(() => new RpmPackageVerifier(keys, true).Verify(Source, Hello with { Evr = new Evr("1", "2.0", "1") }));
         Assert.Contains("expected hello-1:2.0-1.x86_64", e.Message, StringComparison.Ordinal);
 
         var corrupted = TestPaths.Oracle("rpm", "tests", "data", "RPMS", "hello-2.0-1.x86_64-corrupted.rpm");

@@ -20,7 +20,7 @@ internal static class BuildCommand
         var output = new Option<string>("--output", "-o") { Description = "The image to write; replaced only when the new one is complete.", Required = true };
         var format = new Option<string>("--format") { Description = "raw, qcow2, vhd (fixed, Azure-ready) or vhdx. Default: the config's output.format, else the extension of -o." };
         format.AcceptOnlyFromAmong("raw", "qcow2", "vhd", "vhdx");
-        var repo = new Option<string>("--repo") { Description = "Read the repository from this directory instead of the config's repository path (keys of the same name are taken from it too)." };
+        var repo = new RepoOptions.Override();
         var progressMode = ProgressOptions.Create();
         var presets = ConfigValidateCommand.PresetsOption();
         var cmd = new Command("build",
@@ -32,12 +32,13 @@ internal static class BuildCommand
             "  keel build examples/fixture/container-host.yaml -o host.raw\n" +
             "  keel build my.yaml -o azure.vhd --repo /srv/mirror/azurelinux --progress json")
         {
-            file, output, format, repo, progressMode, presets,
+            file, output, format, progressMode, presets,
         };
+        repo.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), parse.GetValue(repo), stderr, out var exit);
+            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
             if (engine is not { } valid)
             {
                 return exit;

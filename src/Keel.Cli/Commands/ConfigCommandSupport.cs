@@ -33,7 +33,14 @@ internal static class ConfigCommandSupport
     /// For commands that run the engine: the validated config with `--repo DIR` applied, and its package request; null
     /// with the errors printed and <paramref name="exitCode"/> set.
     /// </summary>
-    public static (LoadedConfig Loaded, PackageRequest Request)? LoadForEngine(string path, string[]? presetDirectories, string? repository, TextWriter stderr, out int exitCode)
+    public static (LoadedConfig Loaded, PackageRequest Request)? LoadForEngine(string path, string[]? presetDirectories, string? repository, TextWriter stderr, out int exitCode) =>
+        LoadForEngine(path, presetDirectories, repository is null ? null : new RepositoryOverrideRequest(repository), stderr, out exitCode);
+
+    /// <summary>
+    /// For commands that run the engine: the validated config with the repository options (--repo DIR, --repo-key,
+    /// --repo-key-fingerprint, --nogpgcheck) applied, and its package request; null with the errors printed.
+    /// </summary>
+    public static (LoadedConfig Loaded, PackageRequest Request)? LoadForEngine(string path, string[]? presetDirectories, RepositoryOverrideRequest? repository, TextWriter stderr, out int exitCode)
     {
         var catalog = PresetCatalog.CreateDefault(presetDirectories);
         var loaded = LoadValid(path, catalog, stderr, out exitCode);
@@ -44,7 +51,10 @@ internal static class ConfigCommandSupport
 
         if (repository is not null)
         {
-            RepositoryOverride.Apply(loaded, repository);
+            foreach (var warning in RepositoryOverride.Apply(loaded, repository))
+            {
+                stderr.WriteLine($"keel: warning: {warning}");
+            }
         }
 
         return (loaded, PackageRequest.Build(loaded, catalog));

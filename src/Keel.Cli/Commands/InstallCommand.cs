@@ -15,7 +15,7 @@ internal static class InstallCommand
         var file = new Argument<string>("CONFIG") { Description = "The keel/v1 YAML config." };
         var device = new Option<string>("--device") { Description = "The whole disk to install onto (e.g. /dev/sdb, /dev/nvme1n1, /dev/loop0). EVERYTHING ON IT IS ERASED. auto: the disk storage.disk selects.", Required = true };
         var yes = new Option<bool>("--yes") { Description = "Do not ask; required when stdin is not a terminal." };
-        var repo = new Option<string>("--repo") { Description = "Read the repository from this directory instead of the config's repository path." };
+        var repo = new RepoOptions.Override();
         var progressMode = ProgressOptions.Create();
         var presets = ConfigValidateCommand.PresetsOption();
         var cmd = new Command("install",
@@ -25,12 +25,13 @@ internal static class InstallCommand
             "Run 'keel plan CONFIG --device DEV' first to see every partition that will be created and erased.\n\n" +
             "Example: keel install server.yaml --device /dev/sdb --yes")
         {
-            file, device, yes, repo, progressMode, presets,
+            file, device, yes, progressMode, presets,
         };
+        repo.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), parse.GetValue(repo), stderr, out var exit);
+            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
             if (engine is not { } valid)
             {
                 return exit;

@@ -22,7 +22,7 @@ internal static class RepoDownloadCommand
             "download",
             "Download the best version of each named package (no dependencies), verified against the repository checksum, " +
             "the package digests and, when the repository has gpgcheck on, its signature.\n\n" +
-            "Example: keel repo download --repo https://mirror.example/os/x86_64 --dest ./rpms bash 'kernel-core*'")
+            "Example: keel repo download --repo https://mirror.example/os/x86_64 --repo-key /etc/pki/rpm-gpg/VENDOR-KEY --dest ./rpms bash 'kernel-core*'")
         {
             specs, dest, parallel, json,
         };

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Keel.Install;
+using Keel.OpenPgp;
 using Keel.Packaging;
 using Keel.Repository;
 using Keel.Repository.Cache;
@@ -17,13 +19,33 @@ internal sealed class RepoOptions
 {
     public Option<string[]> Repo { get; } = new("--repo")
     {
-        Description = "A repository: DIR, file://, http:// or https:// URL, optionally ID=SRC. Repeatable.",
+        Description = "A repository: DIR, file://, http:// or https:// URL, optionally ID=SRC; its key comes from --repo-key or --repo-key-fingerprint, never from the repository itself. Repeatable.",
         AllowMultipleArgumentsPerToken = false,
     };
 
     public Option<string[]> RepoFile { get; } = new("--repofile")
     {
         Description = "A dnf .repo file; its enabled repositories are used. Repeatable.",
+    };
+
+    public Option<string[]> RepoKey { get; } = new("--repo-key")
+    {
+        Description = "A trusted key (FILE or https:// URL) for the --repo repositories: turns on package (gpgcheck) and repomd.xml (repo_gpgcheck) signature checks. Repeatable.",
+    };
+
+    public Option<string[]> RepoKeyFingerprint { get; } = new("--repo-key-fingerprint")
+    {
+        Description = "Pin a key by its fingerprint (40 hex digits): only matching keys count, and with no --repo-key the RPM-GPG-KEY-* files of a --repo directory are used when they match. Repeatable.",
+    };
+
+    public Option<bool> NoGpgCheck { get; } = new("--nogpgcheck")
+    {
+        Description = "Do not check package or repomd.xml signatures of any repository (warned about; for unsigned test repositories only).",
+    };
+
+    public Option<string?> MetadataMaxAge { get; } = new("--metadata-max-age")
+    {
+        Description = "Refuse repository metadata whose newest timestamp is older than this (seconds, or e.g. 12h, 7d).",
     };
 
     public Option<string?> Cache { get; } = new("--cache")
@@ -46,6 +68,10 @@ internal sealed class RepoOptions
     {
         command.Options.Add(Repo);
         command.Options.Add(RepoFile);
+        command.Options.Add(RepoKey);
+        command.Options.Add(RepoKeyFingerprint);
+        command.Options.Add(NoGpgCheck);
+        command.Options.Add(MetadataMaxAge);
         command.Options.Add(Cache);
         command.Options.Add(Arch);
         command.Options.Add(ReleaseVer);
@@ -64,6 +90,8 @@ internal sealed class RepoOptions
         {
             throw new ArgumentException("no repository given: use --repo SRC or --repofile FILE.repo");
         }
+
+        definitions = ApplyTrust(definitions, parse.GetValue(RepoKey) ?? [], parse.GetValue(RepoKeyFingerprint) ?? [], parse.GetValue(NoGpgCheck), parse.GetValue(MetadataMaxAge), parse.InvocationConfiguration.Error);
 
         var cacheDir = parse.GetValue(Cache);
         var cache = cacheDir is null ? KeelCache.Default() : new KeelCache(cacheDir);
@@ -97,6 +125,95 @@ internal sealed class RepoOptions
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Gives the --repo repositories the operator's keys and pins (a --repo definition has gpgcheck on and no key until
+    /// then, so downloading from it is refused: a mirror never vouches for itself), and applies --nogpgcheck (warned
+    /// about) and --metadata-max-age to every repository.
+    /// </summary>
+    public static IReadOnlyList<RepositoryDefinition> ApplyTrust(IReadOnlyList<RepositoryDefinition> definitions, IReadOnlyList<string> keys, IReadOnlyList<string> fingerprints, bool noGpgCheck, string? maxAge, TextWriter stderr)
+    {
+        List<string> pins;
+        try
+        {
+            pins = fingerprints.Select(OpenPgpKeyRing.NormalizeFingerprint).ToList();
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"--repo-key-fingerprint {ex.Message}", ex);
+        }
+
+        var keyLocations = keys.Select(k => k.Contains("://", StringComparison.Ordinal) ? k : Path.GetFullPath(k)).ToList();
+        var age = maxAge is null ? (TimeSpan?)null : ParseAge(maxAge);
+        var result = new List<RepositoryDefinition>();
+        foreach (var def in definitions)
+        {
+            var d = def;
+            if (IsCommandLine(d) && (keyLocations.Count > 0 || pins.Count > 0))
+            {
+                var own = keyLocations.Count > 0 ? keyLocations : MirrorKeys(d);
+                d = d with { GpgKeys = own, GpgKeyFingerprints = pins, GpgCheck = true, RepoGpgCheck = true };
+            }
+
+            if (noGpgCheck && (d.GpgCheck || d.RepoGpgCheck))
+            {
+                stderr.WriteLine($"keel: warning: --nogpgcheck: repository '{d.Id}': package and metadata signatures are not checked");
+                d = d with { GpgCheck = false, RepoGpgCheck = false };
+            }
+
+            if (age is not null)
+            {
+                d = d with { MetadataMaxAge = age };
+            }
+
+            result.Add(d);
+        }
+
+        return result;
+    }
+
+    /// <summary>Build/install's repository options (--repo DIR, --repo-key, --repo-key-fingerprint, --nogpgcheck).</summary>
+    internal sealed class Override
+    {
+        public Option<string> Repo { get; } = new("--repo")
+        {
+            Description = "Read the repository from this directory instead of the config's repository path. Keys still come from the config (never from DIR itself) unless --repo-key or --repo-key-fingerprint is given.",
+        };
+
+        public Option<string[]> RepoKey { get; } = new("--repo-key")
+        {
+            Description = "A trusted key FILE for the --repo directory, replacing the config's keys. Repeatable.",
+        };
+
+        public Option<string[]> RepoKeyFingerprint { get; } = new("--repo-key-fingerprint")
+        {
+            Description = "Trust the --repo directory's RPM-GPG-KEY-* file (or --repo-key) only if its fingerprint is this one (40 hex digits). Repeatable.",
+        };
+
+        public Option<bool> NoGpgCheck { get; } = new("--nogpgcheck")
+        {
+            Description = "Do not check package or repomd.xml signatures (warned about; for unsigned test repositories only).",
+        };
+
+        /// <summary>Adds the options to <paramref name="command"/>.</summary>
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Repo);
+            command.Options.Add(RepoKey);
+            command.Options.Add(RepoKeyFingerprint);
+            command.Options.Add(NoGpgCheck);
+        }
+
+        /// <summary>The request, or null when none of the options was given.</summary>
+        public RepositoryOverrideRequest? Read(ParseResult parse)
+        {
+            var dir = parse.GetValue(Repo);
+            var keys = parse.GetValue(RepoKey) ?? [];
+            var pins = parse.GetValue(RepoKeyFingerprint) ?? [];
+            var off = parse.GetValue(NoGpgCheck);
+            return dir is null && keys.Length == 0 && pins.Length == 0 && !off ? null : new RepositoryOverrideRequest(dir, keys, pins, off);
+        }
     }
 
     /// <summary>Load options for <paramref name="request"/>.</summary>
@@ -146,5 +263,29 @@ internal sealed class RepoOptions
             })
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToArray();
+    }
+
+    private static bool IsCommandLine(RepositoryDefinition definition) => definition.Origin?.StartsWith("--repo ", StringComparison.Ordinal) == true;
+
+    // A local --repo directory's own key files: candidates only, each must match a pin (RepositoryKeys refuses the rest).
+    private static List<string> MirrorKeys(RepositoryDefinition definition)
+    {
+        var dir = definition.BaseUrls[0];
+        dir = dir.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(dir).LocalPath : dir;
+        return !dir.Contains("://", StringComparison.Ordinal) && Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir, "RPM-GPG-KEY-*").Order(StringComparer.Ordinal).ToList()
+            : throw new ArgumentException($"--repo-key-fingerprint without --repo-key needs a local --repo directory holding RPM-GPG-KEY-* files; '{definition.BaseUrls[0]}' is not one");
+    }
+
+    private static TimeSpan ParseAge(string text)
+    {
+        try
+        {
+            return RepositoryDefinition.ParseMaxAge(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"--metadata-max-age {ex.Message}", ex);
+        }
     }
 }

@@ -82,12 +82,18 @@ public sealed class RepositoryConfig
     /// <summary>Key URLs or files (relative to the config file).</summary>
     public List<string> Gpgkeys { get; set; } = [];
 
+    /// <summary>Pinned primary-key fingerprints: only keys with one of them count (and an http key is allowed when pinned).</summary>
+    public List<string> GpgkeyFingerprints { get; set; } = [];
+
     public bool Gpgcheck { get; set; } = true;
 
     public bool RepoGpgcheck { get; set; }
 
     /// <summary>dnf priority: lower wins.</summary>
     public int Priority { get; set; } = 99;
+
+    /// <summary>Refuse metadata whose newest repomd timestamp is older than this ("7d", "12h", "90m", seconds); null: no limit.</summary>
+    public string? MetadataMaxAge { get; set; }
 }
 
 /// <summary>A `.repo` file written to /etc/yum.repos.d on the installed machine.</summary>

@@ -33,12 +33,13 @@ internal static class EngineRules
             return;
         }
 
-        if (uri.Scheme == "http")
+        // A pinned fingerprint, not the transport, vouches for a pinned key: then http is no worse than https.
+        if (uri.Scheme == "http" && repo.GpgkeyFingerprints.Count == 0)
         {
             cx.Error(path, $"'{key}': a key fetched over plain http could be replaced on the way, so it is not trusted",
-                "use https, or download the key and give its path");
+                "use https, download the key and give its path, or pin its fingerprint in 'gpgkeyFingerprints'");
         }
-        else if (uri.Scheme == "https" && repo.Gpgcheck)
+        else if (uri.Scheme is "https" or "http" && repo.Gpgcheck)
         {
             // The solver side could fetch it, but rpm --import needs a local file for the target rpmdb.
             cx.Error(path, $"'{key}': keys are imported into the target rpmdb from local files only, not yet from URLs",

@@ -132,6 +132,25 @@ internal static partial class PackageRules
             }
         }
 
+        for (int k = 0; k < repo.GpgkeyFingerprints.Count; k++)
+        {
+            var fpr = repo.GpgkeyFingerprints[k].Replace(" ", string.Empty, StringComparison.Ordinal);
+            if (fpr.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            {
+                fpr = fpr[2..];
+            }
+
+            if (fpr.Length is not (40 or 64) || !fpr.All(char.IsAsciiHexDigit))
+            {
+                cx.Error($"{path}.gpgkeyFingerprints[{k}]", $"'{repo.GpgkeyFingerprints[k]}' is not an OpenPGP fingerprint", "give the 40 hex digits gpg --fingerprint prints");
+            }
+        }
+
+        if (repo.MetadataMaxAge is { } age && !MaxAge().IsMatch(age))
+        {
+            cx.Error(path + ".metadataMaxAge", $"'{age}' is not a duration", "use seconds or a number with s, m, h or d, e.g. 7d");
+        }
+
         if (repo.Priority is < 1 or > 99)
         {
             cx.Error(path + ".priority", $"priority {repo.Priority} is outside 1..99");
@@ -143,6 +162,9 @@ internal static partial class PackageRules
 
     [GeneratedRegex(@"^(@\^?)?[A-Za-z0-9_.+\-/()*?]+( *(<|>|=|<=|>=) *[A-Za-z0-9_.+~^:\-]+)?$")]
     private static partial Regex PackageSpec();
+
+    [GeneratedRegex(@"^[0-9]+[smhd]?$")]
+    private static partial Regex MaxAge();
 
     [GeneratedRegex(@"^[A-Za-z0-9_.:\-]+$")]
     internal static partial Regex RepoId();

@@ -2,7 +2,8 @@ namespace Keel.Repository.Definitions;
 
 /// <summary>
 /// Turns a command-line repository ("SRC" or "ID=SRC", SRC a directory, file://, http:// or https:// URL) into a
-/// definition. Without an id, one is derived from the last path segment; gpgcheck is off (give keys in a .repo file).
+/// definition. Without an id, one is derived from the last path segment; gpgcheck is on with no key (give one with
+/// --repo-key or in a .repo file).
 /// </summary>
 public static class RepositorySpec
 {
@@ -44,7 +45,9 @@ public static class RepositorySpec
             Id = id,
             Name = source,
             BaseUrls = [source],
-            GpgCheck = false,
+            // On, as dnf's default: without a key given on the command line, downloading from it is refused rather
+            // than quietly unverified (--nogpgcheck is the operator's explicit way out).
+            GpgCheck = true,
             Origin = "--repo " + spec,
         };
     }

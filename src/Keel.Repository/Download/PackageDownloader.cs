@@ -6,15 +6,12 @@ using Keel.Repository.Integrity;
 namespace Keel.Repository.Download;
 
 /// <summary>
-/// Fetches packages into a directory: in parallel, resuming partial transfers (DEST/.keel-partial/NAME.part),
+/// Fetches packages into a directory: in parallel, resuming dropped transfers within a run (DEST/.NAME.part-RANDOM),
 /// reusing the checksum-keyed cache, and verifying the metadata checksum and then <see cref="IPackageVerifier"/>
 /// before a file is renamed into place. A partial or bad file never sits where a valid one would.
 /// </summary>
 public sealed class PackageDownloader
 {
-    /// <summary>The directory under the destination that holds resumable partial files.</summary>
-    public const string PartialDirectoryName = ".keel-partial";
-
     private readonly IPackageVerifier? _verifier;
     private readonly DownloadOptions _options;
 
@@ -63,19 +60,6 @@ public sealed class PackageDownloader
                     progress?.Report(new DownloadProgress(package, DownloadState.Failed, 0, package.Location?.Size ?? 0, ex.Message));
                 }
             }).ConfigureAwait(false);
-
-        // An empty partial directory is clutter; one holding resumable parts stays.
-        var partialDir = Path.Combine(destination, PartialDirectoryName);
-        if (Directory.Exists(partialDir) && !Directory.EnumerateFileSystemEntries(partialDir).Any())
-        {
-            try
-            {
-                Directory.Delete(partialDir);
-            }
-            catch (IOException)
-            {
-            }
-        }
 
         var failed = errors.Where(e => e is not null).ToArray();
         if (failed.Length == 1)
@@ -128,9 +112,10 @@ public sealed class PackageDownloader
             return new DownloadResult(package, final, Reused: true);
         }
 
-        var partialDir = Path.Combine(destination, PartialDirectoryName);
-        Directory.CreateDirectory(partialDir);
-        var part = Path.Combine(partialDir, fileName + ".part");
+        // A hidden name of this run's own beside the final one: two runs sharing a destination or cache must never write
+        // into one file (and no shared partial directory exists for one run to remove under the other). Retries within
+        // the run resume it with Range; a run that fails removes it, since no later run could know its name.
+        var part = Path.Combine(destination, "." + fileName + ".part-" + Guid.NewGuid().ToString("N")[..12]);
         if (location.BaseUrl is { Length: > 0 } xmlBase)
         {
             throw new NotSupportedException($"{package.Nevra}: location has xml:base '{xmlBase}', which Keel does not follow; mirror the package under the repository's baseurl");
@@ -139,15 +124,9 @@ public sealed class PackageDownloader
         var source = repo.Source;
         var bytes = new Progress<long>(n => progress?.Report(new DownloadProgress(package, DownloadState.Transferring, n, location.Size)));
         long maxBytes = location.Size > 0 ? location.Size : long.MaxValue;
-        if (source.IsLocal)
-        {
-            KeelCache.TryDelete(part);
-        }
-
-        await source.FetchAsync(location.Href, part, maxBytes, progress is null ? null : bytes, cancellationToken).ConfigureAwait(false);
-
         try
         {
+            await source.FetchAsync(location.Href, part, maxBytes, progress is null ? null : bytes, cancellationToken).ConfigureAwait(false);
             var actualSize = new FileInfo(part).Length;
             if (location.Size > 0 && actualSize != location.Size)
             {
@@ -159,7 +138,6 @@ public sealed class PackageDownloader
         }
         catch
         {
-            // Complete but wrong: resuming it could never succeed.
             KeelCache.TryDelete(part);
             throw;
         }
@@ -181,7 +159,16 @@ public sealed class PackageDownloader
             }
         }
 
-        File.Move(part, final, overwrite: true);
+        try
+        {
+            File.Move(part, final, overwrite: true);
+        }
+        catch
+        {
+            KeelCache.TryDelete(part);
+            throw;
+        }
+
         progress?.Report(new DownloadProgress(package, DownloadState.Completed, location.Size, location.Size));
         return new DownloadResult(package, final, Reused: false);
     }

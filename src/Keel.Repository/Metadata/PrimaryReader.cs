@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Xml;
+using Keel.Errors;
 using Keel.Packaging;
 using Keel.Repository.Xml;
 
@@ -77,7 +78,7 @@ public sealed class PrimaryReader
     public static List<PackageMetadata> Read(Stream xml, string name, string? repositoryId = null)
     {
         var nt = new NameTable();
-        using var xr = XmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
+        using var xr = MetadataXml.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
         var reader = new PrimaryReader(xr, nt, name, repositoryId, new DependencyPool());
         try
         {
@@ -451,7 +452,7 @@ public sealed class PrimaryReader
             {
                 if (_buffer.Length >= MetadataXml.MaxTextLength)
                 {
-                    throw new InvalidDataException($"{_name}: attribute {xr.LocalName} longer than {MetadataXml.MaxTextLength} characters at {MetadataXml.Where(xr)}");
+                    throw new LimitExceededException(_name, $"{_name}: attribute {xr.LocalName} longer than {MetadataXml.MaxTextLength} characters at {MetadataXml.Where(xr)}");
                 }
 
                 Array.Resize(ref _buffer, _buffer.Length * 2);

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Xml;
+using Keel.Errors;
 
 namespace Keel.Repository.Xml;
 
@@ -11,6 +13,27 @@ internal static class MetadataXml
 
     /// <summary>Longest text or attribute value accepted (an updateinfo description is the longest real one).</summary>
     public const int MaxTextLength = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Longest run of characters without a '&lt;' that reaches the parser. XmlReader buffers a whole start tag, with all
+    /// its attributes, before it returns the element; since '&lt;' cannot occur inside an attribute value or a tag, this
+    /// bounds every tag (and so every attribute) while the bytes are decoded, long before the parser holds them. Room is
+    /// left for the longest text the readers accept, so an overlong text still gets their more precise message.
+    /// </summary>
+    public const long MaxMarkupRun = 2L * MaxTextLength;
+
+    /// <summary>
+    /// An XmlReader over UTF-8 <paramref name="xml"/> with <paramref name="settings"/>, whose input is cut off with a
+    /// <see cref="LimitExceededException"/> naming <paramref name="name"/> as soon as a run exceeds <see cref="MaxMarkupRun"/>.
+    /// </summary>
+    public static XmlReader Create(Stream xml, XmlReaderSettings settings, string name)
+    {
+        var text = new StreamReader(xml, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 64 * 1024, leaveOpen: !settings.CloseInput);
+        var capped = new MarkupRunLimitReader(text, name, MaxMarkupRun);
+        var own = settings.Clone();
+        own.CloseInput = true; // closes the capped reader, which leaves xml open unless settings asked otherwise
+        return XmlReader.Create(capped, own, name);
+    }
 
     /// <summary>
     /// Settings that never resolve or expand anything: no DTD processing, no resolver, no entity characters.
@@ -114,7 +137,7 @@ internal static class MetadataXml
                         {
                             if (buffer.Length >= MaxTextLength)
                             {
-                                throw new InvalidDataException($"{name}: text of <{reader.LocalName}> longer than {MaxTextLength} characters at {Where(reader)}");
+                                throw new LimitExceededException(name, $"{name}: text of <{reader.LocalName}> longer than {MaxTextLength} characters at {Where(reader)}");
                             }
 
                             Array.Resize(ref buffer, Math.Min(MaxTextLength, buffer.Length * 2));
