@@ -9,7 +9,7 @@
 # from $KEEL_ORACLES, default ../shared/oracles) and from tests/*/FuzzCorpus/TARGET, runs afl-fuzz for SECONDS under
 # nice -n 5 and prints execs_done, corpus_count, bitmap_cvg, saved_crashes and saved_hangs from fuzzer_stats.
 # Findings stay in .work/fuzz/TARGET/out/default/{crashes,hangs}; replay one with
-#   dotnet .work/fuzz/TARGET/bin/Keel.Fuzz.dll TARGET FILE
+#   dotnet .work/fuzz/build/Keel.Fuzz.dll TARGET FILE   (the uninstrumented build; the instrumented one needs afl)
 # Environment: KEEL_FUZZ_WORK (default REPO/.work/fuzz), KEEL_FUZZ_TIMEOUT_MS (afl -t, default 10000).
 set -euo pipefail
 
