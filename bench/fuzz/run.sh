@@ -42,16 +42,15 @@ fi
 
 # --- build once, instrument a private copy per target -------------------------------------------------------------
 mkdir -p "$work"
-(
-    # Two targets started together must not build into the same directory at once.
-    flock 9
-    nice -n 5 dotnet build "$BENCH_DIR/Keel.Fuzz/Keel.Fuzz.csproj" -c Release -nologo -v quiet -o "$work/build" >&2
-) 9>"$work/build.lock"
-
 dir=$work/$target
 rm -rf "$dir/bin" "$dir/in"
 mkdir -p "$dir/in"
-cp -a "$work/build" "$dir/bin"
+(
+    # Two targets started together must not build into the same directory at once, nor copy while the other builds.
+    flock 9
+    nice -n 5 dotnet build "$BENCH_DIR/Keel.Fuzz/Keel.Fuzz.csproj" -c Release -nologo -v quiet -o "$work/build" >&2
+    cp -a "$work/build" "$dir/bin"
+) 9>"$work/build.lock"
 instrument=(Keel.Compression Keel.Packaging Keel.Rpm Keel.OpenPgp Keel.Repository Keel.Provisioning)
 # The YAML targets spend their time in YamlDotNet's scanner; its branches guide the fuzzer into Keel's reader.
 case $target in cloud-config|user-data-mime|azure-ovf) instrument+=(YamlDotNet) ;; esac
