@@ -18,7 +18,7 @@ public static class CompsReader
     public static CompsDocument Read(Stream xml, string name)
     {
         var nt = new NameTable();
-        using var xr = XmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters, ignoreDoctype: true), name);
+        using var xr = MetadataXmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters, ignoreDoctype: true), name);
         var ctx = new Context(xr, name);
         var groups = new List<CompsGroup>();
         var environments = new List<CompsEnvironment>();

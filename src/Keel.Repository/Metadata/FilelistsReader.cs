@@ -14,7 +14,7 @@ public static class FilelistsReader
     {
         var nt = new NameTable();
         object package = nt.Add("package"), file = nt.Add("file");
-        using var xr = XmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
+        using var xr = MetadataXmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
         var buffer = new char[1024];
         var files = new List<string>(256);
         try

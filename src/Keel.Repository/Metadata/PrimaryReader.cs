@@ -78,7 +78,7 @@ public sealed class PrimaryReader
     public static List<PackageMetadata> Read(Stream xml, string name, string? repositoryId = null)
     {
         var nt = new NameTable();
-        using var xr = XmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
+        using var xr = MetadataXmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
         var reader = new PrimaryReader(xr, nt, name, repositoryId, new DependencyPool());
         try
         {

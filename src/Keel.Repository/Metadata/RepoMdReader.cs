@@ -16,7 +16,7 @@ public static class RepoMdReader
     public static RepoMdDocument Read(Stream stream, string name)
     {
         var nt = new NameTable();
-        using var xr = XmlReader.Create(stream, MetadataXml.Settings(nt, MaxBytes), name);
+        using var xr = MetadataXmlReader.Create(stream, MetadataXml.Settings(nt, MaxBytes), name);
         var buffer = new char[256];
         string? revision = null;
         var data = new List<RepoMdData>();

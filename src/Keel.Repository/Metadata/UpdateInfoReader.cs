@@ -17,7 +17,7 @@ public static class UpdateInfoReader
     public static IReadOnlyList<Advisory> Read(Stream xml, string name)
     {
         var nt = new NameTable();
-        using var xr = XmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
+        using var xr = MetadataXmlReader.Create(xml, MetadataXml.Settings(nt, MaxCharacters), name);
         var result = new List<Advisory>();
         var buffer = new char[256];
         try
