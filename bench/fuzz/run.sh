@@ -13,9 +13,13 @@
 # Environment: KEEL_FUZZ_WORK (default REPO/.work/fuzz), KEEL_FUZZ_TIMEOUT_MS (afl -t, default 10000).
 set -euo pipefail
 
-readonly BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-readonly REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
-readonly TARGETS="rpm rpmmd-xml openpgp cloud-config user-data-mime azure-ovf"
+# The whole script is one function so bash has read all of it before running: editing run.sh during a long run
+# cannot change what the running copy does next.
+main() {
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
+TARGETS="rpm rpmmd-xml openpgp cloud-config user-data-mime azure-ovf"
 
 die() { printf 'bench/fuzz: error: %s\n' "$*" >&2; exit 1; }
 
@@ -103,8 +107,12 @@ case $target in
     azure-ovf)
         for f in "$oracles"/WALinuxAgent-HEAD/tests/data/ovf-env*.xml "$oracles"/cloud-init-HEAD/doc/sources/ovf/example/ovf-env.xml; do seed "$f"; done ;;
 esac
-# Earlier findings and kept corpus inputs (the regression tests' files) start the run too.
+# Earlier findings and kept corpus inputs (the regression tests' files) start the run too, and so does the queue of
+# this target's previous run, so coverage accumulates across runs instead of starting over.
 for f in "$REPO_ROOT"/tests/*/FuzzCorpus/"$target"/*; do seed "$f"; done
+if [[ -d $dir/out/default/queue ]]; then
+    for f in "$dir"/out/default/queue/id:*; do seed "$f"; done
+fi
 (($(find "$dir/in" -type f | wc -l) > 0)) || die "no seed inputs found for $target under $oracles"
 
 # --- fuzz ----------------------------------------------------------------------------------------------------------
@@ -124,3 +132,6 @@ execs=$(get execs_done)
 printf '%s: seconds %s, execs_done %s, execs/s %s, corpus_count %s, bitmap_cvg %s, edges_found %s, saved_crashes %s, saved_hangs %s\n' \
     "$target" "$run_time" "$execs" "$(awk -v e="$execs" -v t="$run_time" 'BEGIN { printf "%.0f", (t > 0 ? e / t : 0) }')" \
     "$(get corpus_count)" "$(get bitmap_cvg)" "$(get edges_found)" "$(get saved_crashes)" "$(get saved_hangs)" | tee -a "$work/results.txt"
+}
+
+main "$@"
