@@ -3,6 +3,7 @@ using SharpFuzz;
 
 // Keel.Fuzz TARGET              run under afl-fuzz (bench/fuzz/run.sh), one input per fork-server round
 // Keel.Fuzz TARGET FILE...      replay inputs outside afl: prints each file's outcome, exit 1 if any is a finding
+// tests/*/FuzzCorpusTests.cs replay the kept inputs the same way as Targets.cs: keep the two in step.
 if (args.Length == 0 || !Targets.All.ContainsKey(args[0]))
 {
     Console.Error.WriteLine($"usage: Keel.Fuzz {string.Join('|', Targets.All.Keys)} [FILE...]");
