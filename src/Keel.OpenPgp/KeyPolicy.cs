@@ -23,7 +23,9 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
         PgpSignature? newest = null;
         foreach (var uid in primary.GetUserIds().OfType<string>())
         {
-            foreach (PgpSignature sig in primary.GetSignaturesForId(uid))
+            // BouncyCastle finds a user id's signatures by re-encoding the decoded string, so an id that is not valid
+            // UTF-8 has none (null): it certifies nothing, which is the safe reading.
+            foreach (PgpSignature sig in primary.GetSignaturesForId(uid) ?? [])
             {
                 if (sig.SignatureType is >= PgpSignature.DefaultCertification and <= PgpSignature.PositiveCertification
                     && (newest is null || sig.CreationTime > newest.CreationTime)

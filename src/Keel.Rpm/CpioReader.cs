@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Keel.Errors;
 
 namespace Keel.Rpm;
 
@@ -51,7 +52,7 @@ public sealed class CpioReader
 
         if (!header[..6].SequenceEqual("070701"u8) && !header[..6].SequenceEqual("070702"u8))
         {
-            throw new InvalidDataException($"{_sourceName}: cpio entry at offset {at} has magic '{Encoding.ASCII.GetString(header[..6])}', expected 070701 (newc)");
+            throw new InvalidDataException($"{_sourceName}: cpio entry at offset {at} has magic '{MessageText.Printable(Encoding.ASCII.GetString(header[..6]))}', expected 070701 (newc)");
         }
 
         uint ino = Field(header, 0, at), mode = Field(header, 1, at), nlink = Field(header, 4, at), mtime = Field(header, 5, at);

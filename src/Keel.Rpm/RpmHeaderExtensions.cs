@@ -1,3 +1,4 @@
+using Keel.Errors;
 using Keel.Packaging;
 
 namespace Keel.Rpm;
@@ -132,7 +133,7 @@ public static class RpmHeaderExtensions
             long d = dirIndexes[i];
             if (d < 0 || d >= dirNames.Count)
             {
-                throw new InvalidDataException($"{header.SourceName}: file {i} ('{baseNames[i]}') has directory index {d}, but there are {dirNames.Count} directories");
+                throw new InvalidDataException($"{header.SourceName}: file {i} ('{MessageText.Printable(baseNames[i])}') has directory index {d}, but there are {dirNames.Count} directories");
             }
 
             paths[i] = dirNames[(int)d] + baseNames[i];

@@ -1,4 +1,5 @@
 using Keel.Compression;
+using Keel.Errors;
 
 namespace Keel.Rpm;
 
@@ -17,7 +18,7 @@ public static class RpmPayload
             "zstd" => CompressionKind.Zstd,
             "bzip2" => CompressionKind.Bzip2,
             "identity" or "none" => CompressionKind.None,
-            _ => throw new NotSupportedException($"{sourceName}: payload compressor '{name}' is not supported (gzip, xz, zstd, bzip2 are)"),
+            _ => throw new NotSupportedException($"{sourceName}: payload compressor '{MessageText.Printable(name)}' is not supported (gzip, xz, zstd, bzip2 are)"),
         };
     }
 }

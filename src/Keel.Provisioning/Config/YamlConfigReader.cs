@@ -64,9 +64,10 @@ public static partial class YamlConfigReader
         {
             throw new FormatException($"{source}:{ex.Start.Line}: malformed YAML: {OneLine(ex.Message)}", ex);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this for some malformed flow collections.
+            // YamlDotNet's scanner throws InvalidOperationException for some malformed flow collections, and its parser
+            // ArgumentException for a global tag that is not a valid URI (found by bench/fuzz).
             throw new FormatException($"{source}:{state.LastLine}: malformed YAML after this line", ex);
         }
     }
@@ -244,11 +245,11 @@ public static partial class YamlConfigReader
             {
                 "str" => new CloudScalar(ScalarKind.String, value, line),
                 "binary" => new CloudScalar(ScalarKind.Binary, NormalizeBase64(value, source, line), line),
-                "int" => ResolvePlain(value, line) is { Kind: ScalarKind.Integer } i ? i : throw Bad(source, line, $"'{value}' is not an integer"),
-                "float" => ResolvePlain(value, line) is { Kind: ScalarKind.Float or ScalarKind.Integer } f ? new CloudScalar(ScalarKind.Float, f.Text, line) : throw Bad(source, line, $"'{value}' is not a float"),
-                "bool" => ResolvePlain(value, line) is { Kind: ScalarKind.Boolean } b ? b : throw Bad(source, line, $"'{value}' is not a boolean"),
+                "int" => ResolvePlain(value, line) is { Kind: ScalarKind.Integer } i ? i : throw Bad(source, line, $"'{MessageText.Printable(value)}' is not an integer"),
+                "float" => ResolvePlain(value, line) is { Kind: ScalarKind.Float or ScalarKind.Integer } f ? new CloudScalar(ScalarKind.Float, f.Text, line) : throw Bad(source, line, $"'{MessageText.Printable(value)}' is not a float"),
+                "bool" => ResolvePlain(value, line) is { Kind: ScalarKind.Boolean } b ? b : throw Bad(source, line, $"'{MessageText.Printable(value)}' is not a boolean"),
                 "null" => new CloudScalar(ScalarKind.Null, "", line),
-                _ => throw Bad(source, line, $"could not determine a constructor for the tag '{tag.Value}'"),
+                _ => throw Bad(source, line, $"could not determine a constructor for the tag '{MessageText.Printable(tag.Value)}'"),
             };
         }
 

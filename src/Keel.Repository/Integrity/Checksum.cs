@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Keel.Errors;
 
 namespace Keel.Repository.Integrity;
 
@@ -13,12 +14,12 @@ public sealed record Checksum(string Type, string Hex)
         int expectedLength = HexLength(t);
         if (expectedLength == 0)
         {
-            throw new NotSupportedException($"{nameForErrors}: checksum type '{type}' is not supported (sha512, sha384, sha256, sha1, md5)");
+            throw new NotSupportedException($"{nameForErrors}: checksum type '{MessageText.Printable(type)}' is not supported (sha512, sha384, sha256, sha1, md5)");
         }
 
         if (h.Length != expectedLength || !h.All(char.IsAsciiHexDigit))
         {
-            throw new InvalidDataException($"{nameForErrors}: '{hex}' is not a {t} checksum");
+            throw new InvalidDataException($"{nameForErrors}: '{MessageText.Printable(hex)}' is not a {t} checksum");
         }
 
         return new Checksum(t, h);

@@ -386,7 +386,7 @@ public sealed class PrimaryReader
             Evr? evr = ver is null ? null : _pool.Evr(epoch, ver, rel);
             if ((flags & DependencyFlags.SenseMask) != DependencyFlags.Any && evr is null)
             {
-                throw new InvalidDataException($"{_name}: dependency '{name}' has flags but no ver at {MetadataXml.Where(xr)}");
+                throw new InvalidDataException($"{_name}: dependency '{MessageText.Printable(name)}' has flags but no ver at {MetadataXml.Where(xr)}");
             }
 
             _deps.Add(_pool.Dependency(name, flags, evr));
@@ -437,7 +437,7 @@ public sealed class PrimaryReader
         "LE" => DependencyFlags.Less | DependencyFlags.Equal,
         "GT" => DependencyFlags.Greater,
         "GE" => DependencyFlags.Greater | DependencyFlags.Equal,
-        _ => throw new InvalidDataException($"{_name}: unknown dependency flags '{text}' at {MetadataXml.Where(_xr)}"),
+        _ => throw new InvalidDataException($"{_name}: unknown dependency flags '{MessageText.Printable(text)}' at {MetadataXml.Where(_xr)}"),
     };
 
     /// <summary>The current attribute's value, copied into the shared buffer without allocating a string.</summary>
@@ -500,7 +500,7 @@ public sealed class PrimaryReader
 
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new InvalidDataException($"{_name}: '{text}' is not a number at {MetadataXml.Where(_xr)}");
+            : throw new InvalidDataException($"{_name}: '{MessageText.Printable(text)}' is not a number at {MetadataXml.Where(_xr)}");
     }
 
     private ReadOnlySpan<char> Text() => MetadataXml.ReadText(_xr, ref _buffer, _name);

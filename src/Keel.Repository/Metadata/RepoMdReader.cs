@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml;
+using Keel.Errors;
 using Keel.Repository.Integrity;
 using Keel.Repository.Xml;
 
@@ -134,7 +135,7 @@ public static class RepoMdReader
         var text = MetadataXml.ReadText(xr, ref buffer, what).Trim();
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
-            throw new InvalidDataException($"{what}: '{text}' is not a number at {MetadataXml.Where(xr)}");
+            throw new InvalidDataException($"{what}: '{MessageText.Printable(text)}' is not a number at {MetadataXml.Where(xr)}");
         }
 
         return value;

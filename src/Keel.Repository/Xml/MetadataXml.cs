@@ -32,7 +32,17 @@ internal static class MetadataXml
         var capped = new MarkupRunLimitReader(text, name, MaxMarkupRun);
         var own = settings.Clone();
         own.CloseInput = true; // closes the capped reader, which leaves xml open unless settings asked otherwise
-        return XmlReader.Create(capped, own, name);
+        try
+        {
+            return XmlReader.Create(capped, own, name);
+        }
+        catch (XmlException ex)
+        {
+            // Create may read the start of the document already (found by bench/fuzz: a bad start threw here, outside
+            // each reader's own XmlException handler).
+            capped.Dispose();
+            throw Malformed(name, ex);
+        }
     }
 
     /// <summary>
@@ -171,5 +181,5 @@ internal static class MetadataXml
 
     /// <summary>Turns a parser exception into the one-line InvalidDataException every reader throws.</summary>
     public static InvalidDataException Malformed(string name, XmlException ex) =>
-        new($"{name}: malformed XML: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        new($"{name}: malformed XML: {MessageText.Printable(ex.Message, 300)}", ex);
 }

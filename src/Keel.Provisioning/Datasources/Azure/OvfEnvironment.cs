@@ -99,7 +99,7 @@ public sealed record OvfEnvironment(
         }
         catch (XmlException ex)
         {
-            throw new InvalidDataException($"{source}: malformed ovf-env.xml: {ex.Message}", ex);
+            throw new InvalidDataException($"{source}: malformed ovf-env.xml: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
 
         if (!sawSection)
