@@ -1,5 +1,6 @@
 using Keel.Config.Loading;
 using Keel.Config.Presets;
+using Keel.Errors;
 using Keel.Packaging;
 using Keel.Progress;
 using Keel.Repository;
@@ -101,9 +102,9 @@ public sealed class PackageInstallStep : IDisposable
             // The downloader runs the verifier on cached copies too, so a key change since caching is caught there.
             _files = await downloader.DownloadAsync(_packages, _repos, staging, downloadProgress, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or HttpRequestException)
+        catch (Exception ex) when (ex is KeelException or InvalidDataException or IOException or HttpRequestException)
         {
-            throw new InvalidDataException($"packages.download: {Summarize(ex.Message)}", ex);
+            throw DownloadFailure(ex);
         }
 
         progress?.Report(new ProgressEvent("packages.download", $"downloaded and verified {_files.Count} packages", _files.Count, _packages.Count));
@@ -209,6 +210,21 @@ public sealed class PackageInstallStep : IDisposable
             File.Delete(wal);
             File.Delete(Path.Combine(dbDirectory, "rpmdb.sqlite-shm"));
         }
+    }
+
+    /// <summary>
+    /// The download failure as the step reports it: one line starting with the step, and the reason kept (a bad
+    /// signature stays signature-invalid, an unreachable server repository-unreachable), never matched from the text.
+    /// </summary>
+    internal static Exception DownloadFailure(Exception ex)
+    {
+        var message = $"packages.download: {Summarize(ex.Message)}";
+        return ex switch
+        {
+            KeelException keel => new KeelException(keel.Reason, keel.Input, message, keel.Hint, ex),
+            HttpRequestException => new UnreachableException("", message, null, ex),
+            _ => new InvalidDataException(message, ex),
+        };
     }
 
     // The downloader joins one message per failed package; the first says what went wrong, the count says how widely.
