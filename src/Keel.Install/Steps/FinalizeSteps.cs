@@ -6,7 +6,7 @@ using Keel.Install.Planning;
 namespace Keel.Install.Steps;
 
 /// <summary>finalize.cleanup: the staging tree removed (on failure the run removes it too).</summary>
-public sealed class FinalizeCleanupStep : InstallStep
+public sealed class FinalizeCleanupStep : SynchronousStep
 {
     public override string Id => "finalize.cleanup";
 
@@ -14,11 +14,10 @@ public sealed class FinalizeCleanupStep : InstallStep
 
     public override IEnumerable<string> Details(PlanningContext plan) => ["remove the staging tree; end every process the engine started (also on failure)"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         run.Work?.Dispose();
-        run.Report(run.Plan.Target.Kind == PlanTargetKind.Image ? "staging tree removed" : "staging tree removed; partitions flushed");
-        return Task.CompletedTask;
+        return run.Plan.Target.Kind == PlanTargetKind.Image ? "staging tree removed" : "staging tree removed; partitions flushed";
     }
 }
 

@@ -35,3 +35,17 @@ public abstract class InstallStep
     /// <summary>The step as the plan shows it.</summary>
     public PlanStep Describe(PlanningContext plan) => new(Id, TitleFor(plan), [.. Details(plan)], [.. Destructive(plan)]);
 }
+
+/// <summary>A step whose work is synchronous (small files in the staging root): <see cref="Apply"/> does it and returns the step's message.</summary>
+public abstract class SynchronousStep : InstallStep
+{
+    public sealed override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Report(Apply(run));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Does the step; returns what it did, for people.</summary>
+    protected abstract string Apply(InstallRun run);
+}

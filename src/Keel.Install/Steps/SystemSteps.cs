@@ -5,7 +5,7 @@ using Keel.Install.Settings;
 namespace Keel.Install.Steps;
 
 /// <summary>system.hostname: /etc/hostname, or nothing when DHCP or cloud-init names the machine.</summary>
-public sealed class HostnameStep : InstallStep
+public sealed class HostnameStep : SynchronousStep
 {
     public override string Id => "system.hostname";
 
@@ -14,15 +14,11 @@ public sealed class HostnameStep : InstallStep
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [plan.Config.Hostname is null ? "/etc/hostname left unwritten (DHCP or cloud-init names the machine)" : $"/etc/hostname: {plan.Config.Hostname}"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
-    {
-        run.Report("hostname " + SystemFiles.Hostname(run.Root, run.Config.Hostname));
-        return Task.CompletedTask;
-    }
+    protected override string Apply(InstallRun run) => "hostname " + SystemFiles.Hostname(run.Root, run.Config.Hostname);
 }
 
 /// <summary>system.locale: /etc/locale.conf.</summary>
-public sealed class LocaleStep : InstallStep
+public sealed class LocaleStep : SynchronousStep
 {
     public override string Id => "system.locale";
 
@@ -30,16 +26,15 @@ public sealed class LocaleStep : InstallStep
 
     public override IEnumerable<string> Details(PlanningContext plan) => [$"/etc/locale.conf: LANG={plan.Config.Locale}"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         SystemFiles.Locale(run.Root, run.Config.Locale);
-        run.Report("LANG=" + run.Config.Locale);
-        return Task.CompletedTask;
+        return "LANG=" + run.Config.Locale;
     }
 }
 
 /// <summary>system.keyboard: /etc/vconsole.conf.</summary>
-public sealed class KeyboardStep : InstallStep
+public sealed class KeyboardStep : SynchronousStep
 {
     public override string Id => "system.keyboard";
 
@@ -47,16 +42,15 @@ public sealed class KeyboardStep : InstallStep
 
     public override IEnumerable<string> Details(PlanningContext plan) => [$"/etc/vconsole.conf: KEYMAP={plan.Config.Keyboard}"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         SystemFiles.Keyboard(run.Root, run.Config.Keyboard);
-        run.Report("KEYMAP=" + run.Config.Keyboard);
-        return Task.CompletedTask;
+        return "KEYMAP=" + run.Config.Keyboard;
     }
 }
 
 /// <summary>system.timezone: /etc/localtime as a relative link into the zoneinfo tree.</summary>
-public sealed class TimezoneStep : InstallStep
+public sealed class TimezoneStep : SynchronousStep
 {
     public override string Id => "system.timezone";
 
@@ -64,16 +58,12 @@ public sealed class TimezoneStep : InstallStep
 
     public override IEnumerable<string> Details(PlanningContext plan) => [$"/etc/localtime -> ../usr/share/zoneinfo/{plan.Config.Timezone}"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
-    {
-        var warning = SystemFiles.Timezone(run.Root, run.Config.Timezone);
-        run.Report(warning is null ? run.Config.Timezone : $"{run.Config.Timezone} (warning: {warning})");
-        return Task.CompletedTask;
-    }
+    protected override string Apply(InstallRun run) =>
+        SystemFiles.Timezone(run.Root, run.Config.Timezone) is { } warning ? $"{run.Config.Timezone} (warning: {warning})" : run.Config.Timezone;
 }
 
 /// <summary>system.users: groups, users, their keys and sudo; root locked unless the config gives it a password.</summary>
-public sealed class UsersStep : InstallStep
+public sealed class UsersStep : SynchronousStep
 {
     public override string Id => "system.users";
 
@@ -86,12 +76,11 @@ public sealed class UsersStep : InstallStep
         plan.Settings.Users.Any(u => u.Name == "root") ? "root as configured" : "root password locked",
     ];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         var config = run.Config;
         AccountSettings.Apply(run.Root, config, run.Now);
-        run.Report($"{config.Groups.Count} group(s), {config.Users.Count} user(s); root {(run.Plan.Settings.Users.Any(u => u.Name == "root" && u.HasPassword) ? "has the configured password" : "password locked")}");
-        return Task.CompletedTask;
+        return $"{config.Groups.Count} group(s), {config.Users.Count} user(s); root {(run.Plan.Settings.Users.Any(u => u.Name == "root" && u.HasPassword) ? "has the configured password" : "password locked")}";
     }
 }
 
@@ -113,7 +102,7 @@ public sealed class SshStep : InstallStep
 }
 
 /// <summary>system.selinux: /etc/selinux/config, and a relabel on first boot when a policy is installed.</summary>
-public sealed class SelinuxStep : InstallStep
+public sealed class SelinuxStep : SynchronousStep
 {
     public override string Id => "system.selinux";
 
@@ -122,15 +111,11 @@ public sealed class SelinuxStep : InstallStep
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [$"/etc/selinux/config: SELINUX={ConfigNames.EnumValue(plan.Config.Selinux)}", plan.Config.Selinux == SelinuxMode.Disabled ? "no relabel" : "relabel the tree when the policy is installed"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
-    {
-        run.Report(SystemFiles.Selinux(run.Root, run.Config.Selinux));
-        return Task.CompletedTask;
-    }
+    protected override string Apply(InstallRun run) => SystemFiles.Selinux(run.Root, run.Config.Selinux);
 }
 
 /// <summary>system.files: the config's files; before system.services, so a unit written here can be enabled there.</summary>
-public sealed class FilesStep : InstallStep
+public sealed class FilesStep : SynchronousStep
 {
     public override string Id => "system.files";
 
@@ -139,11 +124,10 @@ public sealed class FilesStep : InstallStep
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Config.Files.Select(f => $"{f.Path} (mode {f.Mode}, owner {f.Owner}, {f.Content.Length} characters)");
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         SystemFiles.Files(run.Root, run.Config.Files, run.Now);
-        run.Report($"{run.Config.Files.Count} file(s)");
-        return Task.CompletedTask;
+        return $"{run.Config.Files.Count} file(s)";
     }
 }
 
@@ -162,7 +146,7 @@ public sealed class ServicesStep : InstallStep
 }
 
 /// <summary>system.repositories: the .repo files the machine gets (the preset's, then the config's), as the plan decided.</summary>
-public sealed class RepositoriesStep : InstallStep
+public sealed class RepositoriesStep : SynchronousStep
 {
     public override string Id => "system.repositories";
 
@@ -171,17 +155,16 @@ public sealed class RepositoriesStep : InstallStep
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Settings.SystemRepositories.Select(r => $"{r.File ?? $"/etc/yum.repos.d/{r.Id}.repo"}: [{r.Id}] {r.Baseurl}");
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         var repos = run.Plan.Settings.SystemRepositories;
         SystemFiles.Repositories(run.Root, repos);
-        run.Report($"{repos.Count} .repo file(s)");
-        return Task.CompletedTask;
+        return $"{repos.Count} .repo file(s)";
     }
 }
 
 /// <summary>system.fstab: every filesystem by UUID.</summary>
-public sealed class FstabStep : InstallStep
+public sealed class FstabStep : SynchronousStep
 {
     public override string Id => "system.fstab";
 
@@ -190,17 +173,16 @@ public sealed class FstabStep : InstallStep
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Partitions.Where(p => p.Role != "esp" || p.MountPoint is not null).Select(p => $"UUID of partition {p.Number} -> {p.MountPoint ?? "swap"}");
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         var entries = run.Layout.Partitions.Select(p => p.Fstab).OfType<FstabEntry>().ToList();
         SystemFiles.Fstab(run.Root, entries);
-        run.Report($"{entries.Count} filesystem(s) by UUID");
-        return Task.CompletedTask;
+        return $"{entries.Count} filesystem(s) by UUID";
     }
 }
 
 /// <summary>system.machine-id: empty for an image (set on first boot), fresh for an install, as the plan decided.</summary>
-public sealed class MachineIdStep : InstallStep
+public sealed class MachineIdStep : SynchronousStep
 {
     public override string Id => "system.machine-id";
 
@@ -209,11 +191,10 @@ public sealed class MachineIdStep : InstallStep
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [plan.Settings.GenerateMachineId ? "generate /etc/machine-id" : "empty /etc/machine-id: set on first boot"];
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    protected override string Apply(InstallRun run)
     {
         var generate = run.Plan.Settings.GenerateMachineId;
         SystemFiles.MachineId(run.Root, image: !generate);
-        run.Report(generate ? "generated" : "empty: set on first boot");
-        return Task.CompletedTask;
+        return generate ? "generated" : "empty: set on first boot";
     }
 }
