@@ -55,7 +55,7 @@ mkdir -p "$dir/in"
     nice -n 5 dotnet build "$BENCH_DIR/Keel.Fuzz/Keel.Fuzz.csproj" -c Release -nologo -v quiet -o "$work/build" >&2
     cp -a "$work/build" "$dir/bin"
 ) 9>"$work/build.lock"
-instrument=(Keel.Compression Keel.Packaging Keel.Rpm Keel.OpenPgp Keel.Repository Keel.Provisioning)
+instrument=(Keel.Errors Keel.Compression Keel.Packaging Keel.Rpm Keel.OpenPgp Keel.Repository Keel.Provisioning)
 # The YAML targets spend their time in YamlDotNet's scanner; its branches guide the fuzzer into Keel's reader.
 case $target in cloud-config|user-data-mime|azure-ovf) instrument+=(YamlDotNet) ;; esac
 for asm in "${instrument[@]}"; do

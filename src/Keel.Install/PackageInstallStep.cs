@@ -1,6 +1,8 @@
 using Keel.Config.Loading;
 using Keel.Config.Presets;
+using Keel.Errors;
 using Keel.Packaging;
+using Keel.Progress;
 using Keel.Repository;
 using Keel.Repository.Cache;
 using Keel.Repository.Download;
@@ -29,19 +31,26 @@ public sealed record PackageInstallOptions
 public sealed record PackageInstallResult(string Root, IReadOnlyList<PackageMetadata> Installed);
 
 /// <summary>
-/// The engine's package step: resolve the config's package request against its repositories, download and verify
-/// every package, import the repository keys into the target rpmdb, and install everything in one rpm transaction.
+/// The engine's package steps: resolve the config's package request against its repositories (packages.resolve),
+/// download and verify every package (packages.download), import the repository keys into the target rpmdb and install
+/// everything in one rpm transaction (packages.install). The phases run in that order on one instance, which holds the
+/// loaded repositories in between; <see cref="RunAsync"/> runs all three.
 /// </summary>
-public sealed class PackageInstallStep
+public sealed class PackageInstallStep : IDisposable
 {
     /// <summary>Where packages are staged inside the root while rpm installs them; removed afterwards.</summary>
     public const string StagingDirectory = "var/cache/keel/packages";
 
     private readonly PackageInstallOptions _options;
+    private readonly RepositoryLoader _loader = new();
+    private string _target = "";
+    private IReadOnlyList<LoadedRepository> _repos = [];
+    private IReadOnlyList<PackageMetadata> _packages = [];
+    private IReadOnlyList<DownloadResult> _files = [];
 
     public PackageInstallStep(PackageInstallOptions? options = null) => _options = options ?? new PackageInstallOptions();
 
-    /// <summary>Runs the step for <paramref name="loaded"/> into <paramref name="root"/> (created when missing; must be empty, never /).</summary>
+    /// <summary>Runs every phase for <paramref name="loaded"/> into <paramref name="root"/> (created when missing; must be empty, never /).</summary>
     public async Task<PackageInstallResult> RunAsync(
         LoadedConfig loaded,
         PackageRequest request,
@@ -49,62 +58,82 @@ public sealed class PackageInstallStep
         IProgress<EngineEvent>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await ResolveAsync(loaded, request, root, progress, cancellationToken).ConfigureAwait(false);
+            await DownloadAsync(progress, cancellationToken).ConfigureAwait(false);
+            return await InstallAsync(progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>packages.resolve: checks the root, loads the repositories and solves the request.</summary>
+    public async Task ResolveAsync(LoadedConfig loaded, PackageRequest request, string root, IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(request);
-        var target = InstallRoot.Prepare(root);
+        _target = InstallRoot.Prepare(root);
         var arch = ConfigRepositories.ArchName(loaded.Config.Arch);
-        var cache = _options.Cache ?? KeelCache.Default();
-
-        using var loader = new RepositoryLoader();
         progress?.Report(new ProgressEvent("packages.resolve", $"loading {loaded.Config.Repositories.Count} repositories", 0, request.Install.Count));
-        var repos = await LoadRepositoriesAsync(loader, loaded, arch, cache, cancellationToken).ConfigureAwait(false);
-        var packages = Resolve(loaded, request, repos, arch);
-        progress?.Report(new ProgressEvent("packages.resolve", $"resolved {packages.Count} packages", packages.Count, packages.Count));
+        _repos = await LoadRepositoriesAsync(_loader, loaded, arch, Cache, cancellationToken).ConfigureAwait(false);
+        _packages = Resolve(loaded, request, _repos, arch);
+        progress?.Report(new ProgressEvent("packages.resolve", $"resolved {_packages.Count} packages", _packages.Count, _packages.Count));
+    }
 
-        var staging = Path.Combine(target, StagingDirectory);
-        var verifier = await RepositoryPackageVerifier.CreateAsync(loader, repos, cancellationToken).ConfigureAwait(false);
-        var downloader = new PackageDownloader(verifier, new DownloadOptions { Cache = cache, MaxParallel = _options.MaxParallel });
+    /// <summary>packages.download: fetches every resolved package into the root's staging directory, verified.</summary>
+    public async Task DownloadAsync(IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
+    {
+        var staging = Path.Combine(_target, StagingDirectory);
+        var verifier = await RepositoryPackageVerifier.CreateAsync(_loader, _repos, cancellationToken).ConfigureAwait(false);
+        var downloader = new PackageDownloader(verifier, new DownloadOptions { Cache = Cache, MaxParallel = _options.MaxParallel });
         int done = 0;
         var downloadProgress = new CallbackProgress<DownloadProgress>(p =>
         {
             if (p.State is DownloadState.Completed or DownloadState.Reused)
             {
-                progress?.Report(new ProgressEvent("packages.download", $"{p.Package.Nevra}", Interlocked.Increment(ref done), packages.Count));
+                progress?.Report(new ProgressEvent("packages.download", $"{p.Package.Nevra}", Interlocked.Increment(ref done), _packages.Count));
             }
         });
-        IReadOnlyList<DownloadResult> files;
         try
         {
             // The downloader runs the verifier on cached copies too, so a key change since caching is caught there.
-            files = await downloader.DownloadAsync(packages, repos, staging, downloadProgress, cancellationToken).ConfigureAwait(false);
+            _files = await downloader.DownloadAsync(_packages, _repos, staging, downloadProgress, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or HttpRequestException)
+        catch (Exception ex) when (ex is KeelException or InvalidDataException or IOException or HttpRequestException)
         {
-            throw new InvalidDataException($"packages.download: {Summarize(ex.Message)}", ex);
+            throw DownloadFailure(ex);
         }
 
-        progress?.Report(new ProgressEvent("packages.download", $"downloaded and verified {files.Count} packages", files.Count, packages.Count));
+        progress?.Report(new ProgressEvent("packages.download", $"downloaded and verified {_files.Count} packages", _files.Count, _packages.Count));
+    }
 
-        var rpm = new RpmRunner(target, _options.RpmExecutable, _options.SourceDateEpoch);
-        foreach (var key in KeyFiles(repos))
+    /// <summary>packages.install: imports the keys into the target rpmdb and installs the downloaded set in one rpm transaction.</summary>
+    public async Task<PackageInstallResult> InstallAsync(IProgress<EngineEvent>? progress, CancellationToken cancellationToken)
+    {
+        var staging = Path.Combine(_target, StagingDirectory);
+        var rpm = new RpmRunner(_target, _options.RpmExecutable, _options.SourceDateEpoch);
+        foreach (var key in KeyFiles(_repos))
         {
             await rpm.RunAsync("packages.install", ["--import", key], cancellationToken).ConfigureAwait(false);
         }
 
         // One transaction: rpm orders the whole set by its dependencies and runs scriptlets in that order. When every
         // repository has gpgcheck on, rpm checks the signatures again itself against the keys just imported.
-        var level = repos.All(r => r.Definition.GpgCheck) ? "all" : "digest";
+        var level = _repos.All(r => r.Definition.GpgCheck) ? "all" : "digest";
         List<string> args = ["-i", "--quiet", "--define", "_pkgverify_level " + level];
         if (await rpm.NeedsForceDebianAsync(cancellationToken).ConfigureAwait(false))
         {
             args.Add("--force-debian");
         }
 
-        args.AddRange(files.Select(f => f.Path));
-        progress?.Report(new ProgressEvent("packages.install", $"installing {files.Count} packages with rpm", 0, files.Count));
+        args.AddRange(_files.Select(f => f.Path));
+        progress?.Report(new ProgressEvent("packages.install", $"installing {_files.Count} packages with rpm", 0, _files.Count));
         await rpm.RunAsync("packages.install", args, cancellationToken).ConfigureAwait(false);
         Directory.Delete(staging, recursive: true);
-        RemoveIdleSqliteFiles(Path.Combine(target, RpmRunner.DbPath.TrimStart('/')));
+        RemoveIdleSqliteFiles(Path.Combine(_target, RpmRunner.DbPath.TrimStart('/')));
 
         // var/cache belongs to the installed filesystem package; only Keel's own folder is removed, and only when empty.
         var keelCache = Path.GetDirectoryName(staging)!;
@@ -113,9 +142,13 @@ public sealed class PackageInstallStep
             Directory.Delete(keelCache);
         }
 
-        progress?.Report(new ProgressEvent("packages.install", $"installed {files.Count} packages", files.Count, files.Count));
-        return new PackageInstallResult(target, packages);
+        progress?.Report(new ProgressEvent("packages.install", $"installed {_files.Count} packages", _files.Count, _files.Count));
+        return new PackageInstallResult(_target, _packages);
     }
+
+    public void Dispose() => _loader.Dispose();
+
+    private KeelCache Cache => _options.Cache ?? KeelCache.Default();
 
     private static async Task<IReadOnlyList<LoadedRepository>> LoadRepositoriesAsync(RepositoryLoader loader, LoadedConfig loaded, string arch, KeelCache cache, CancellationToken cancellationToken)
     {
@@ -177,6 +210,21 @@ public sealed class PackageInstallStep
             File.Delete(wal);
             File.Delete(Path.Combine(dbDirectory, "rpmdb.sqlite-shm"));
         }
+    }
+
+    /// <summary>
+    /// The download failure as the step reports it: one line starting with the step, and the reason kept (a bad
+    /// signature stays signature-invalid, an unreachable server repository-unreachable), never matched from the text.
+    /// </summary>
+    internal static Exception DownloadFailure(Exception ex)
+    {
+        var message = $"packages.download: {Summarize(ex.Message)}";
+        return ex switch
+        {
+            KeelException keel => new KeelException(keel.Reason, keel.Input, message, keel.Hint, ex),
+            HttpRequestException => new UnreachableException("", message, null, ex),
+            _ => new InvalidDataException(message, ex),
+        };
     }
 
     // The downloader joins one message per failed package; the first says what went wrong, the count says how widely.

@@ -10,10 +10,23 @@ public sealed class EngineCommandTests
     [Fact]
     public async Task Install_without_yes_and_without_a_terminal_writes_nothing()
     {
-        // Test runners have no terminal on stdin, so there is nobody to ask.
-        var (exit, _, stderr) = await CliRunner.RunAsync("install", Example("minimal.yaml"), "--device", "/dev/null");
-        Assert.Equal(1, exit);
-        Assert.Equal("keel: not confirmed; nothing was written to /dev/null (pass --yes to skip the question)", stderr.Trim());
+        // Test runners have no terminal on stdin, so there is nobody to ask; the disk passes every check first.
+        var backing = Path.Combine(Path.GetTempPath(), "keel-cli-confirm-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var loop = new LoopDevice(backing, 3L << 30);
+            var (exit, _, stderr) = await CliRunner.RunAsync("install", Example("minimal.yaml"), "--device", loop.Device);
+            Assert.Equal(1, exit);
+            Assert.Equal($"keel: not confirmed; nothing was written to {loop.Device} (pass --yes to skip the question)", stderr.Trim());
+            using var f = File.OpenRead(backing);
+            var head = new byte[1 << 20];
+            f.ReadExactly(head);
+            Assert.All(head, b => Assert.Equal(0, b));
+        }
+        finally
+        {
+            File.Delete(backing);
+        }
     }
 
     [Fact]

@@ -104,6 +104,33 @@ public sealed class RefusalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Install_onto_a_4K_sector_device_is_refused_before_anything_is_downloaded()
+    {
+        var config = WriteMinimal("");
+        var backing = SparseDisk();
+
+        var device = (await Run("losetup", "--find", "--show", "--sector-size", "4096", backing)).Trim();
+        try
+        {
+            var (exit, stdout, stderr) = await CliRunner.RunAsync("install", config, "--device", device, "--yes", "--progress", "json");
+
+            Assert.Equal(1, exit);
+            Assert.Empty(stdout);
+            Assert.Equal(
+                [
+                    $"{config}:1:1: error: storage: {device}: logical sector size 4096 is not supported (only 512-byte sectors) (use a disk with 512-byte logical sectors; 512e disks are fine)",
+                    $"keel: {config} cannot be installed onto {device}",
+                ],
+                stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.False(_repository.Pending(), "install connected to the repository");
+        }
+        finally
+        {
+            await Run("losetup", "-d", device);
+        }
+    }
+
+    [Fact]
     public async Task Plan_for_a_device_with_512_byte_sectors_and_no_encryption_prints_the_plan()
     {
         var config = WriteMinimal("");

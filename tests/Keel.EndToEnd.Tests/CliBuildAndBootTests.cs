@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Keel.Cli;
-using Keel.Config.Planning;
+using Keel.Install.Steps;
 using Keel.Tests;
 using Xunit.Abstractions;
 
@@ -30,7 +30,7 @@ public sealed class CliBuildAndBootTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("plan", lines[0].GetProperty("type").GetString());
         Assert.Equal("done", lines[^1].GetProperty("type").GetString());
         var phases = lines[1..^1].Select(l => l.GetProperty("step").GetString()!).ToList();
-        var order = phases.Select(p => Planner.StepIds.ToList().IndexOf(p)).ToList();
+        var order = phases.Select(p => InstallSteps.Ids.ToList().IndexOf(p)).ToList();
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order(), order);
         foreach (var required in new[] { "storage.check", "packages.resolve", "packages.download", "packages.install", "system.users", "boot.install", "storage.partition", "storage.format", "output.convert" })

@@ -36,7 +36,8 @@ public sealed class InstallTargetGuardTests : IDisposable
         Assert.Equal($"{loop.Device}: cannot be an install target: holds the install medium (keel runs from {Path.Combine(mnt, "keel")}); choose another disk; " +
             $"is mounted (at {mnt}); unmount it first or choose another disk; is too small for the layout (64 MiB, the layout needs 1 GiB)", medium.Message);
 
-        var part = Assert.Throws<IOException>(() => new InstallTargetGuard().Check(loop.Partition(1)));
+        var part = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check(loop.Partition(1)));
+        Assert.Equal(TargetRefusal.NotADisk, Assert.Single(part.Reasons).Code);
         Assert.StartsWith($"{loop.Partition(1)}: is a partition", part.Message, StringComparison.Ordinal);
     }
 
@@ -46,8 +47,10 @@ public sealed class InstallTargetGuardTests : IDisposable
         var file = Path.Combine(_work, "file.raw");
         File.WriteAllText(file, "x");
         Assert.Equal($"{file}: is a regular file, not a block device (build images with 'keel build -o FILE')",
-            Assert.Throws<IOException>(() => new InstallTargetGuard().Check(file)).Message);
-        Assert.Equal("/dev/keel-no-such-disk: no such device", Assert.Throws<IOException>(() => new InstallTargetGuard().Check("/dev/keel-no-such-disk")).Message);
+            Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check(file)).Message);
+        var missing = Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check("/dev/keel-no-such-disk"));
+        Assert.Equal("/dev/keel-no-such-disk: no such device", missing.Message);
+        Assert.Equal(Keel.Errors.ReasonCodes.TargetRefused, missing.Reason);
     }
 
     [Fact]
@@ -66,6 +69,6 @@ public sealed class InstallTargetGuardTests : IDisposable
         // /elsewhere is on / too, so the disk is also the medium, and mounted: every reason is listed, the running system first.
         Assert.Equal([TargetRefusal.RunningSystem, TargetRefusal.InstallMedium, TargetRefusal.Mounted], ex.Reasons.Select(r => r.Code));
         Assert.StartsWith($"{loop.Device}: cannot be an install target: holds the running system (mounted at /); choose another disk; ", ex.Message, StringComparison.Ordinal);
-        Assert.Equal("/dev/null: is a character special file, not a block device", Assert.Throws<IOException>(() => new InstallTargetGuard().Check("/dev/null")).Message);
+        Assert.Equal("/dev/null: is a character special file, not a block device", Assert.Throws<InstallTargetException>(() => new InstallTargetGuard().Check("/dev/null")).Message);
     }
 }

@@ -1,4 +1,5 @@
 using Keel.Config.Loading;
+using Keel.Progress;
 using Keel.Repository.Cache;
 using Keel.RpmDb;
 using Keel.Tests;
@@ -61,7 +62,7 @@ public sealed class PackageInstallStepTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_root, "var", "cache", "keel")));
         var progress = events.OfType<ProgressEvent>().ToList();
         Assert.Equal(["packages.resolve", "packages.download", "packages.install"], progress.Select(e => e.StepId).Distinct());
-        Assert.All(progress, e => Assert.Contains(e.StepId, Keel.Config.Planning.Planner.StepIds));
+        Assert.All(progress, e => Assert.Contains(e.StepId, Keel.Install.Steps.InstallSteps.Ids));
         var last = progress[^1];
         Assert.Equal((resolved.Count, resolved.Count), (last.Done, last.Total));
     }

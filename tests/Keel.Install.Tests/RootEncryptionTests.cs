@@ -1,6 +1,6 @@
 using Keel.Config.Loading;
-using Keel.Config.Planning;
 using Keel.Install.Boot;
+using Keel.Install.Planning;
 using Keel.Install.Storage;
 using Keel.TargetSystem;
 

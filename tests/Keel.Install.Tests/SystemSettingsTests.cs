@@ -151,23 +151,6 @@ public sealed class SystemSettingsTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_root, ".autorelabel")));
     }
 
-    [Fact]
-    public async Task A_unit_written_by_files_can_be_enabled_by_services()
-    {
-        var config = new MachineConfig
-        {
-            Ssh = new SshConfig { HostKeys = HostKeyGeneration.FirstBoot },
-            Files = [new FileConfig { Path = "/etc/systemd/system/x.service", Content = "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n" }],
-            Services = new ServicesConfig { Enable = ["x.service"] },
-        };
-        var request = new PackageRequest("preset.yaml", new PresetDefinition { Name = "test" }, [], [], []);
-
-        await SystemSettingsStep.RunAsync(new TargetRoot(_root), config, request, new SystemSettingsContext(true, [], Epoch), null, CancellationToken.None);
-
-        var link = new FileInfo(Path.Combine(_root, "etc/systemd/system/multi-user.target.wants/x.service"));
-        Assert.Equal("/etc/systemd/system/x.service", link.LinkTarget);
-    }
-
     private static (int Uid, int Gid) Owner(string path)
     {
         var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u %g", path]) { RedirectStandardOutput = true };

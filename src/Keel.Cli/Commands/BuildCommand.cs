@@ -38,23 +38,22 @@ internal static class BuildCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
-            if (engine is not { } valid)
+            var loadedForEngine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
+            if (loadedForEngine is not { } valid)
             {
                 return exit;
             }
 
             var (loaded, request) = valid;
 
-            var options = new ImageBuildOptions
-            {
-                Output = parse.GetValue(output)!,
-                Format = parse.GetValue(format) is { } f && ConfigNames.TryParseEnum(typeof(ImageFormat), f, out var v) ? (ImageFormat)v! : null,
-                SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch(),
-            };
+            var engine = new InstallEngine(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() });
+            var formatName = parse.GetValue(format);
+            var plan = engine.PlanImage(loaded, request, parse.GetValue(output)!,
+                formatName is not null && ConfigNames.TryParseEnum(typeof(ImageFormat), formatName, out var v) ? (ImageFormat)v! : null);
             using var reporter = ProgressOptions.CreateReporter(parse.GetValue(progressMode)!, parse.InvocationConfiguration.Output, stderr);
-            var result = await new ImageBuilder(options).BuildAsync(loaded, request, reporter, ct).ConfigureAwait(false);
-            reporter.Complete($"wrote {result.Output} ({ConfigNames.EnumValue(result.Format)}, {ByteSize.Format(result.SizeBytes)}, {result.Packages.Count} packages); boot it with: keel vm run {result.Output}");
+            var result = await engine.ExecuteAsync(plan, reporter, ct).ConfigureAwait(false);
+            var target = result.Target;
+            reporter.Complete($"wrote {target.Path} ({ConfigNames.EnumValue(target.Format!.Value)}, {ByteSize.Format(target.SizeBytes)}, {result.Packages.Count} packages); boot it with: keel vm run {target.Path}");
             return ExitCodes.Ok;
         });
         return cmd;

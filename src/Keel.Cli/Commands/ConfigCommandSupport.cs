@@ -3,6 +3,7 @@ using Keel.Config.Presets;
 using Keel.Config.Validation;
 using Keel.Errors;
 using Keel.Install;
+using Keel.Install.Devices;
 
 namespace Keel.Cli.Commands;
 
@@ -58,6 +59,26 @@ internal static class ConfigCommandSupport
         }
 
         return (loaded, PackageRequest.Build(loaded, catalog));
+    }
+
+    /// <summary>
+    /// True, with every finding printed in the config's own FILE:LINE:COL form, when the engine could not carry out
+    /// <paramref name="loaded"/> on <paramref name="device"/> (sector size, LUKS); read from the device, nothing downloaded.
+    /// </summary>
+    public static bool TargetRefused(LoadedConfig loaded, string device, string configPath, TextWriter stderr)
+    {
+        var errors = TargetRules.ForDevice(loaded, device, DeviceFacts.Read(device).LogicalSectorSize);
+        foreach (var d in errors)
+        {
+            stderr.WriteLine(d.Format(configPath));
+        }
+
+        if (errors.Count > 0)
+        {
+            stderr.WriteLine($"keel: {configPath} cannot be installed onto {device}");
+        }
+
+        return errors.Count > 0;
     }
 
     /// <summary>SOURCE_DATE_EPOCH from the environment; null when unset, ArgumentException when not a number.</summary>

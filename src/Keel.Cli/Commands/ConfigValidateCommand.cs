@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Keel.Config.Loading;
-using Keel.Config.Planning;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
 using Keel.Errors;
@@ -40,7 +39,7 @@ internal static class ConfigValidateCommand
 
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(result.Diagnostics, PlanJsonContext.Default.ListConfigDiagnostic));
+                output.WriteLine(JsonSerializer.Serialize(result.Diagnostics, DiagnosticJsonContext.Default.ListConfigDiagnostic));
             }
             else
             {

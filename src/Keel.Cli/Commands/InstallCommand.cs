@@ -4,6 +4,7 @@ using Keel.Config.Presets;
 using Keel.Errors;
 using Keel.Install;
 using Keel.Install.Engine;
+using Keel.Install.Planning;
 
 namespace Keel.Cli.Commands;
 
@@ -31,38 +32,53 @@ internal static class InstallCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var engine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
-            if (engine is not { } valid)
+            var loadedForEngine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
+            if (loadedForEngine is not { } valid)
             {
                 return exit;
             }
 
             var (loaded, request) = valid;
+            var path = parse.GetValue(file)!;
             var dev = parse.GetValue(device) is "auto" ? DisksCommand.PickAuto(loaded, ct) : parse.GetValue(device)!;
 
-            if (!parse.GetValue(yes) && !Confirm(dev, stderr))
+            // Everything the engine would refuse on this disk is refused now, before anything is downloaded.
+            if (ConfigCommandSupport.TargetRefused(loaded, dev, path, stderr))
+            {
+                return ExitCodes.Failed;
+            }
+
+            var engine = new InstallEngine(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() });
+            var plan = engine.PlanDevice(loaded, request, dev);
+            if (!parse.GetValue(yes) && !Confirm(plan, stderr))
             {
                 stderr.WriteLine($"keel: not confirmed; nothing was written to {dev} (pass --yes to skip the question)");
                 return ExitCodes.Failed;
             }
 
+            // The confirmed plan is what runs; the engine refuses it if the config or the disk changed since.
             using var reporter = ProgressOptions.CreateReporter(parse.GetValue(progressMode)!, parse.InvocationConfiguration.Output, stderr);
-            var result = await new DeviceInstaller(new DeviceInstallOptions { Device = dev, SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() })
-                .InstallAsync(loaded, request, reporter, ct).ConfigureAwait(false);
-            reporter.Complete($"installed {result.Packages.Count} packages onto {result.Device}; it boots with: {result.KernelCommandLine}");
+            var result = await engine.ExecuteAsync(plan, reporter, ct).ConfigureAwait(false);
+            reporter.Complete($"installed {result.Packages.Count} packages onto {dev}; it boots with: {result.KernelCommandLine}");
             return ExitCodes.Ok;
         });
         return cmd;
     }
 
-    private static bool Confirm(string device, TextWriter stderr)
+    // The destructive operations of the plan are what the user confirms.
+    private static bool Confirm(Plan plan, TextWriter stderr)
     {
         if (Console.IsInputRedirected)
         {
             return false;
         }
 
-        stderr.Write($"Erase everything on {device} and install? Type 'yes': ");
+        foreach (var op in plan.Steps.SelectMany(s => s.Destructive))
+        {
+            stderr.WriteLine($"  ! {op.Description}");
+        }
+
+        stderr.Write($"Erase everything on {plan.Target.Path} and install? Type 'yes': ");
         return string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.Ordinal);
     }
 }

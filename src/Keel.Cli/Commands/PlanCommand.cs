@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using Keel.Config.Loading;
-using Keel.Config.Planning;
 using Keel.Config.Presets;
-using Keel.Config.Validation;
 using Keel.Errors;
+using Keel.Install;
+using Keel.Install.Planning;
 
 namespace Keel.Cli.Commands;
 
@@ -35,24 +34,27 @@ internal static class PlanCommand
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
             var path = parse.GetValue(file)!;
             var catalog = PresetCatalog.CreateDefault(parse.GetValue(presets));
-            var loaded = ConfigCommandSupport.LoadValid(path, catalog, parse.InvocationConfiguration.Error, out var exit);
+            var loaded = ConfigCommandSupport.LoadValid(path, catalog, stderr, out var exit);
             if (loaded is null)
             {
                 return exit;
             }
 
-            var target = parse.GetValue(device) is { } given
-                && (given == "auto" ? DisksCommand.PickAuto(loaded, CancellationToken.None) : given) is { } dev
-                ? new PlanTarget(PlanTargetKind.Device, dev, ReadDeviceSize(dev), null)
-                : ImageTarget(parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".raw", loaded);
-            if (target.Kind == PlanTargetKind.Device && Refused(loaded, target.Path, path, parse.InvocationConfiguration.Error))
+            var dev = parse.GetValue(device) is { } given ? (given == "auto" ? DisksCommand.PickAuto(loaded, CancellationToken.None) : given) : null;
+            if (dev is not null && ConfigCommandSupport.TargetRefused(loaded, dev, path, stderr))
             {
                 return ExitCodes.Failed;
             }
 
-            var plan = Planner.Build(loaded, PackageRequest.Build(loaded, catalog), target);
+            // The plan touches nothing, so a device is not guarded here (a file may stand in for it); keel install guards it.
+            var engine = new InstallEngine();
+            var request = PackageRequest.Build(loaded, catalog);
+            var plan = dev is not null
+                ? engine.PlanDevice(loaded, request, dev, checkDevice: false)
+                : engine.PlanImage(loaded, request, parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + ".raw");
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(plan, PlanJsonContext.Default.Plan));
@@ -65,73 +67,5 @@ internal static class PlanCommand
             return ExitCodes.Ok;
         });
         return cmd;
-    }
-
-    // What the engine would refuse on this device is reported now, in the config's own FILE:LINE:COL form.
-    private static bool Refused(LoadedConfig loaded, string device, string configPath, TextWriter stderr)
-    {
-        var errors = TargetRules.ForDevice(loaded, device, ReadLogicalSectorSize(device));
-        foreach (var d in errors)
-        {
-            stderr.WriteLine(d.Format(configPath));
-        }
-
-        if (errors.Count > 0)
-        {
-            stderr.WriteLine($"keel: {configPath} cannot be installed onto {device}");
-        }
-
-        return errors.Count > 0;
-    }
-
-    private static PlanTarget ImageTarget(string output, LoadedConfig loaded)
-    {
-        var size = ByteSize.TryParse(loaded.Config.Output.Size, out _, out _)!.Value.Bytes;
-        return new PlanTarget(PlanTargetKind.Image, output, size, Planner.FormatFor(output, loaded.Config.Output.Format));
-    }
-
-    /// <summary>The size of a block device (from sysfs) or of a regular file standing in for one; nothing is opened for writing.</summary>
-    private static long ReadDeviceSize(string device)
-    {
-        var info = new FileInfo(device);
-        if (!Path.Exists(device))
-        {
-            throw new IOException($"{device}: no such device");
-        }
-
-        if (info.Exists && (info.Attributes & FileAttributes.Device) == 0 && info.Length > 0)
-        {
-            return info.Length;
-        }
-
-        var name = Path.GetFileName(info.ResolveLinkTarget(true)?.FullName ?? device);
-        var sys = $"/sys/class/block/{name}/size";
-        if (!File.Exists(sys))
-        {
-            throw new IOException($"{device}: not a block device (no {sys})");
-        }
-
-        return long.Parse(File.ReadAllText(sys).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 512;
-    }
-
-    /// <summary>The logical sector size of a block device from sysfs (a partition's is its disk's); a regular file standing in for one has 512.</summary>
-    private static int ReadLogicalSectorSize(string device)
-    {
-        var info = new FileInfo(device);
-        if (info.Exists && (info.Attributes & FileAttributes.Device) == 0 && info.Length > 0)
-        {
-            return TargetRules.SupportedSectorSize;
-        }
-
-        var name = Path.GetFileName(info.ResolveLinkTarget(true)?.FullName ?? device);
-        foreach (var queue in new[] { $"/sys/class/block/{name}/queue/logical_block_size", $"/sys/class/block/{name}/../queue/logical_block_size" })
-        {
-            if (File.Exists(queue))
-            {
-                return int.Parse(File.ReadAllText(queue).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return TargetRules.SupportedSectorSize;
     }
 }

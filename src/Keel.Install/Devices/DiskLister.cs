@@ -39,7 +39,7 @@ public sealed class DiskLister(InstallTargetGuard guard, string sysRoot = "/sys"
     public async Task<IReadOnlyList<DiskInfo>> ListAsync(StorageConfig? layout, string? mediumPath, CancellationToken cancellationToken)
     {
         var minimum = layout is null ? (long?)null : MinimumBytes(layout);
-        var byId = ByIdLinks();
+        var byId = ByIdLinks(devRoot);
         var disks = new List<DiskInfo>();
         var block = Path.Combine(sysRoot, "block");
         foreach (var name in Directory.EnumerateFileSystemEntries(block).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
@@ -132,7 +132,8 @@ public sealed class DiskLister(InstallTargetGuard guard, string sysRoot = "/sys"
         };
     }
 
-    private Dictionary<string, List<string>> ByIdLinks()
+    /// <summary>The /dev/disk/by-id names of every device, by kernel name.</summary>
+    internal static Dictionary<string, List<string>> ByIdLinks(string devRoot)
     {
         var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var dir = Path.Combine(devRoot, "disk", "by-id");
@@ -161,7 +162,7 @@ public sealed class DiskLister(InstallTargetGuard guard, string sysRoot = "/sys"
         return (values.GetValueOrDefault("TYPE") ?? values.GetValueOrDefault("PTTYPE"), values.GetValueOrDefault("LABEL"));
     }
 
-    private static string? Read(string dir, string file)
+    internal static string? Read(string dir, string file)
     {
         var path = Path.Combine(dir, file);
         return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } text ? text : null : null;

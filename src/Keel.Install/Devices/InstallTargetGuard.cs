@@ -13,7 +13,17 @@ public sealed class InstallTargetGuard(string procRoot = "/proc", string sysRoot
     /// </summary>
     public BlockDeviceInfo Check(string device, string? mediumPath = null, long? minimumBytes = null)
     {
-        var info = BlockDeviceInfo.Read(device, sysRoot);
+        BlockDeviceInfo info;
+        try
+        {
+            info = BlockDeviceInfo.Read(device, sysRoot);
+        }
+        catch (IOException e)
+        {
+            var message = e.Message.StartsWith(device + ": ", StringComparison.Ordinal) ? e.Message[(device.Length + 2)..] : e.Message;
+            throw new InstallTargetException(device, [new TargetRefusal(TargetRefusal.NotADisk, message)], inner: e);
+        }
+
         var reasons = Reasons(info, mediumPath, minimumBytes);
         return reasons.Count == 0 ? info : throw new InstallTargetException(device, reasons);
     }

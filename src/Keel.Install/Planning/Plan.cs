@@ -1,6 +1,11 @@
+using System.Text.Json.Serialization;
+using Keel.Config.Loading;
 using Keel.Config.Model;
+using Keel.Config.Planning;
+using Keel.Config.Presets;
+using Keel.Install.Steps;
 
-namespace Keel.Config.Planning;
+namespace Keel.Install.Planning;
 
 /// <summary>Whether the plan writes an image file or a block device.</summary>
 public enum PlanTargetKind
@@ -26,18 +31,19 @@ public enum DestructiveKind
 /// <summary>One thing a step destroys or overwrites, named precisely enough to confirm before running.</summary>
 public sealed record DestructiveOperation(DestructiveKind Kind, string Target, string Description, long? SizeBytes = null);
 
-/// <summary>One named step of the engine, with a stable id (also the progress phase id) and everything it will destroy.</summary>
+/// <summary>What one step of the plan will do: its stable id (also the progress step id), a title, details and everything it destroys.</summary>
 public sealed record PlanStep(string Id, string Title, IReadOnlyList<string> Details, IReadOnlyList<DestructiveOperation> Destructive);
-
-/// <summary>A partition placed on the target: where it starts, how big it is, what it holds.</summary>
-public sealed record PlannedPartition(
-    int Number, string Label, string Role, string TypeGuid, string? MountPoint, string Filesystem,
-    long StartBytes, long SizeBytes, bool Grows, bool Encrypted, string Device);
 
 /// <summary>An informational or warning message attached to the plan (e.g. a package name mapped to the distribution's name).</summary>
 public sealed record PlanMessage(string Severity, string Text);
 
-/// <summary>The ordered steps that turn a config into a machine on a target; nothing is touched while planning.</summary>
+/// <summary>
+/// The ordered steps that turn a config into a machine on a target, decided once; nothing is touched while planning.
+/// A front end shows this value, the user confirms it, and <see cref="InstallEngine.ExecuteAsync"/> runs exactly it.
+/// <paramref name="Settings"/> are the decisions the system steps carry out, <paramref name="Loaded"/> and
+/// <paramref name="Request"/> what the plan was made from (executing never re-reads the file), <paramref name="Actions"/>
+/// the step objects in the order of <paramref name="Steps"/>; these four are not part of the JSON form.
+/// </summary>
 public sealed record Plan(
     string Config,
     PlanTarget Target,
@@ -47,4 +53,9 @@ public sealed record Plan(
     IReadOnlyList<PlannedPartition> Partitions,
     IReadOnlyList<string> Packages,
     IReadOnlyList<PlanMessage> Messages,
-    IReadOnlyList<PlanStep> Steps);
+    IReadOnlyList<PlanStep> Steps,
+    PlanFingerprint Fingerprint,
+    [property: JsonIgnore] ResolvedSettings Settings,
+    [property: JsonIgnore] LoadedConfig Loaded,
+    [property: JsonIgnore] PackageRequest Request,
+    [property: JsonIgnore] IReadOnlyList<InstallStep> Actions);

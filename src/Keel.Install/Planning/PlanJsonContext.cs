@@ -1,11 +1,9 @@
 using System.Text.Json.Serialization;
-using Keel.Config.Loading;
 
-namespace Keel.Config.Planning;
+namespace Keel.Install.Planning;
 
-/// <summary>Source-generated JSON for plans and diagnostics (`keel plan --json`, `keel config validate --json`).</summary>
+/// <summary>Source-generated JSON for plans (`keel plan --json`).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Plan))]
-[JsonSerializable(typeof(List<ConfigDiagnostic>))]
 public sealed partial class PlanJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 using Keel.Config.Validation;
 
-namespace Keel.Config.Planning;
+namespace Keel.Install.Planning;
 
 /// <summary>Renders a plan as text for people: numbered steps, details indented, destructive operations marked with '!'.</summary>
 public static class PlanText

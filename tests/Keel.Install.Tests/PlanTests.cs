@@ -1,10 +1,11 @@
-using Keel.Config.Loading;
-using Keel.Config.Planning;
 using Keel.Config.Presets;
 using Keel.Config.Validation;
 using Keel.Errors;
+using Keel.Install.Planning;
+using Keel.Install.Steps;
+using Keel.Tests;
 
-namespace Keel.Config.Tests;
+namespace Keel.Install.Tests;
 
 public class PlanTests
 {
@@ -13,9 +14,9 @@ public class PlanTests
 
     private static Plan PlanFor(string example, PlanTarget target)
     {
-        var result = ConfigValidator.LoadAndValidate(Path.Combine(ConfigFixtures.Examples, example), ConfigFixtures.Catalog());
+        var result = ConfigValidator.LoadAndValidate(Path.Combine(TestPaths.RepoRoot, "examples", example), PresetCatalog.CreateDefault());
         Assert.False(result.HasErrors);
-        return Planner.Build(result.Config!, PackageRequest.Build(result.Config!, ConfigFixtures.Catalog()), target);
+        return Planner.Build(result.Config!, InstallFixtures.Request(result.Config!), target);
     }
 
     [Theory]
@@ -25,9 +26,9 @@ public class PlanTests
     [InlineData("azurelinux-4.0/container-host.yaml")]
     public void Image_plan_of_each_example_has_the_engine_steps_in_order(string example)
     {
-        var plan = PlanFor(example, new PlanTarget(PlanTargetKind.Image, "/tmp/out.qcow2", 8 * GiB, Model.ImageFormat.Qcow2));
+        var plan = PlanFor(example, new PlanTarget(PlanTargetKind.Image, "/tmp/out.qcow2", 8 * GiB, Keel.Config.Model.ImageFormat.Qcow2));
         var ids = plan.Steps.Select(s => s.Id).ToList();
-        Assert.Equal(Planner.StepIds.Where(id => id != "storage.encrypt"), ids);
+        Assert.Equal(InstallSteps.Ids.Where(id => id != "storage.encrypt"), ids);
         var ops = plan.Steps.SelectMany(s => s.Destructive).ToList();
         Assert.All(ops.Where(o => o.Kind != DestructiveKind.ReplaceFile), o => Assert.StartsWith("/tmp/out.qcow2.partial", o.Target));
         Assert.Contains(ops, o => o.Kind == DestructiveKind.ReplaceFile && o.Target == "/tmp/out.qcow2");
@@ -77,10 +78,11 @@ public class PlanTests
     public void Encrypted_root_adds_the_encrypt_step()
     {
         var yaml = "apiVersion: keel/v1\ndistribution: fixture\nstorage:\n  encryption:\n    passphrase: correct horse battery\n";
-        var loaded = ConfigFixtures.Parse(yaml, out var diagnostics);
+        var loaded = InstallFixtures.Parse(yaml, Path.GetTempPath());
+        var diagnostics = ConfigValidator.Validate(loaded, PresetCatalog.CreateDefault());
         Assert.DoesNotContain(diagnostics, d => d.Severity == Severity.Error);
         Assert.Contains(diagnostics, d => d.Severity == Severity.Warning && d.Path == "storage.encryption.passphrase");
-        var plan = Planner.Build(loaded, PackageRequest.Build(loaded, ConfigFixtures.Catalog()), new PlanTarget(PlanTargetKind.Device, "/dev/loop0", 4 * GiB, null));
+        var plan = Planner.Build(loaded, InstallFixtures.Request(loaded), new PlanTarget(PlanTargetKind.Device, "/dev/loop0", 4 * GiB, null));
         var encrypt = Assert.Single(plan.Steps.Single(s => s.Id == "storage.encrypt").Destructive);
         Assert.Equal("/dev/loop0p2", encrypt.Target);
         Assert.True(plan.Partitions[1].Encrypted);
@@ -89,7 +91,7 @@ public class PlanTests
     [Fact]
     public void Plan_serializes_to_json_with_stable_ids()
     {
-        var plan = PlanFor("fixture/minimal.yaml", new PlanTarget(PlanTargetKind.Image, "m.raw", 2 * GiB, Model.ImageFormat.Raw));
+        var plan = PlanFor("fixture/minimal.yaml", new PlanTarget(PlanTargetKind.Image, "m.raw", 2 * GiB, Keel.Config.Model.ImageFormat.Raw));
         var json = System.Text.Json.JsonSerializer.Serialize(plan, PlanJsonContext.Default.Plan);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal("storage.check", doc.RootElement.GetProperty("steps")[0].GetProperty("id").GetString());

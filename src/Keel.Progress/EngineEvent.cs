@@ -1,7 +1,7 @@
-namespace Keel.Install;
+namespace Keel.Progress;
 
 /// <summary>
-/// One event of the engine's stream. <see cref="Step"/> is one of Planner.StepIds (stable, for machines) or null for
+/// One event of the engine's stream. <see cref="Step"/> is a step id of the plan (stable, for machines) or null for
 /// events about the whole run (plan, done); the wire form is described in docs/progress-events.md.
 /// </summary>
 public abstract record EngineEvent(string? Step)

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using Keel.Install;
 
-namespace Keel.Cli.Progress;
+namespace Keel.Progress;
 
 /// <summary>
 /// One JSON object per line, {"v":1,"type":...,"step":...} plus the fields of the type (docs/progress-events.md); the
-/// last line has type "done". Step ids are Planner.StepIds and never change meaning, so programs can key on them.
+/// last line has type "done" (or "step-failed"). Step ids never change meaning, so programs can key on them.
 /// </summary>
-internal sealed class JsonProgressReporter(TextWriter stdout) : ProgressReporter
+public sealed class JsonProgressReporter(TextWriter stdout) : ProgressReporter
 {
     protected override void OnEvent(EngineEvent e) => Write(e);
 

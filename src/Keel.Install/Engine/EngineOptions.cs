@@ -1,0 +1,17 @@
+using Keel.Install.Devices;
+using Keel.Repository.Cache;
+
+namespace Keel.Install.Engine;
+
+/// <summary>How the engine runs, beside the plan: caches, the fixed time, the device guard.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Repository metadata and package cache; null means <see cref="KeelCache.Default"/>.</summary>
+    public KeelCache? Cache { get; init; }
+
+    /// <summary>Fixed time for everything the run stamps (SOURCE_DATE_EPOCH); null: now.</summary>
+    public long? SourceDateEpoch { get; init; }
+
+    /// <summary>Checks a device before anything is written; null: the real /proc and /sys.</summary>
+    public InstallTargetGuard? Guard { get; init; }
+}

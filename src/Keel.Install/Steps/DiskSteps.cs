@@ -1,0 +1,109 @@
+using Keel.Config.Validation;
+using Keel.Install.Devices;
+using Keel.Install.Planning;
+using Keel.Install.Processes;
+using Keel.Install.Storage;
+
+namespace Keel.Install.Steps;
+
+/// <summary>storage.partition: a new GPT on the partial image or the device (erasing the device's partition table).</summary>
+public sealed class StoragePartitionStep : InstallStep
+{
+    public override string Id => "storage.partition";
+
+    public override string Title => "Partition (GPT)";
+
+    public override IEnumerable<string> Details(PlanningContext plan) =>
+        plan.Partitions.Select(p => $"partition {p.Number} '{p.Label}' ({p.Role}, {p.Filesystem}{(p.MountPoint is null ? "" : " at " + p.MountPoint)}): {ByteSize.Format(p.SizeBytes)} from {ByteSize.Format(p.StartBytes)}{(p.Grows ? ", grows" : "")}");
+
+    public override IEnumerable<DestructiveOperation> Destructive(PlanningContext plan) =>
+    [
+        new DestructiveOperation(DestructiveKind.WipeDevice, plan.Work,
+            plan.Image ? $"write a new GPT to {plan.Work}" : $"erase the partition table and signatures of {plan.Target.Path}: every partition and all data on it are lost", plan.Target.SizeBytes),
+        .. plan.Partitions.Select(p => new DestructiveOperation(DestructiveKind.CreatePartition, p.Device, $"create partition {p.Number} '{p.Label}' type {p.TypeGuid}", p.SizeBytes)),
+    ];
+
+    public override async Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    {
+        var target = run.Plan.Target;
+        string where;
+        if (target.Kind == PlanTargetKind.Image)
+        {
+            where = target.Path + PlanningContext.PartialSuffix;
+            File.Delete(where);
+        }
+        else
+        {
+            // Checked again: the disk may have been mounted while the packages were downloading.
+            (run.Options.Guard ?? new InstallTargetGuard()).Check(target.Path);
+            where = target.Path;
+        }
+
+        await DiskWriter.PartitionAsync(where, target.SizeBytes, run.Layout, cancellationToken).ConfigureAwait(false);
+        run.Report($"GPT with {run.Layout.Partitions.Count} partitions on {where}");
+    }
+}
+
+/// <summary>storage.encrypt: the root file system leaves room for the LUKS2 header; the machine encrypts itself on first boot.</summary>
+public sealed class StorageEncryptStep : InstallStep
+{
+    public override string Id => "storage.encrypt";
+
+    public override string Title => "Encrypt the root partition (LUKS2)";
+
+    public override bool AppliesTo(PlanningContext plan) => plan.Config.Storage.Encryption is not null;
+
+    public override IEnumerable<string> Details(PlanningContext plan)
+    {
+        var enc = plan.Config.Storage.Encryption!;
+        return [enc.KeyFile is not null ? $"key from {plan.Loaded.Resolve(enc.KeyFile)}" : "key from the config's passphrase", plan.Image ? "the volume key is generated on first boot, inside the machine" : "the volume key is generated now"];
+    }
+
+    public override IEnumerable<DestructiveOperation> Destructive(PlanningContext plan)
+    {
+        var root = plan.Partitions.First(p => p.Encrypted);
+        return [new DestructiveOperation(DestructiveKind.Encrypt, root.Device, $"format {root.Device} as LUKS2: its contents are erased", root.SizeBytes)];
+    }
+
+    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    {
+        foreach (var p in run.Layout.Partitions.Where(p => p.LuksUuid is not null))
+        {
+            run.Report($"partition {p.Planned.Number}: the file system leaves 32 MiB for the LUKS2 header; the machine encrypts it on first boot (LUKS UUID {p.LuksUuid:D})");
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>storage.format: the staged tree split per filesystem, each filesystem made from its tree (mkfs -d, mtools).</summary>
+public sealed class StorageFormatStep : InstallStep
+{
+    public override string Id => "storage.format";
+
+    public override string Title => "Make filesystems";
+
+    public override IEnumerable<string> Details(PlanningContext plan) =>
+        plan.Partitions.Select(p => $"{(p.Filesystem == "swap" ? "mkswap" : "mkfs." + p.Filesystem)} on partition {p.Number} (label '{p.Label}'{(p.Encrypted ? ", inside LUKS2" : "")}){(p.MountPoint is null ? "" : ", filled with the tree of " + p.MountPoint)}");
+
+    public override IEnumerable<DestructiveOperation> Destructive(PlanningContext plan) =>
+        plan.Partitions.Select(p => new DestructiveOperation(DestructiveKind.Format, p.Device, $"make {p.Filesystem} on {p.Device}: its contents are erased", p.SizeBytes));
+
+    public override async Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    {
+        var layout = run.Layout;
+        var trees = TreeSplitter.Split(run.RootPath, layout.Partitions.Select(p => p.Planned.MountPoint).OfType<string>(), run.Work!.Path);
+        var target = run.Plan.Target;
+        var device = target.Kind == PlanTargetKind.Device;
+        var where = device ? target.Path : target.Path + PlanningContext.PartialSuffix;
+        await DiskWriter.FormatAsync(where, layout, trees, device,
+            (p, made) => run.Report($"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", made, layout.Partitions.Count), cancellationToken).ConfigureAwait(false);
+        if (device)
+        {
+            // Flush what mkfs wrote through the partition devices; partx (not BLKRRPART) keeps the kernel's view of the new
+            // partitions, also on kernels that cannot parse GPT themselves.
+            await StepTool.RunAsync(Id, "blockdev", ["--flushbufs", target.Path], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+            await StepTool.RunAsync(Id, "partx", ["--update", target.Path], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+        }
+    }
+}

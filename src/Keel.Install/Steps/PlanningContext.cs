@@ -1,0 +1,23 @@
+using Keel.Config.Loading;
+using Keel.Config.Model;
+using Keel.Config.Planning;
+using Keel.Config.Presets;
+using Keel.Install.Planning;
+
+namespace Keel.Install.Steps;
+
+/// <summary>What every step's description is made from: the config, the package request, the target, the placed partitions and the decisions.</summary>
+public sealed record PlanningContext(LoadedConfig Loaded, PackageRequest Request, PlanTarget Target, IReadOnlyList<PlannedPartition> Partitions, ResolvedSettings Settings)
+{
+    /// <summary>Suffix of the temporary image; it is renamed to the output only when complete.</summary>
+    public const string PartialSuffix = ".partial";
+
+    /// <summary>The config model.</summary>
+    public MachineConfig Config => Loaded.Config;
+
+    /// <summary>True for an image file, false for a device.</summary>
+    public bool Image => Target.Kind == PlanTargetKind.Image;
+
+    /// <summary>What is written: the partial image beside the output, or the device itself.</summary>
+    public string Work => Image ? Target.Path + PartialSuffix : Target.Path;
+}
