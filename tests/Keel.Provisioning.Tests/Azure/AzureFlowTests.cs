@@ -10,10 +10,13 @@ namespace Keel.Provisioning.Tests.Azure;
 /// <summary>keel-agent against an emulated IMDS and wireserver on loopback, answering with azure-init's and WALinuxAgent's fixtures.</summary>
 public sealed class AzureFlowTests
 {
+    // Short backoff keeps the tests quick; the timeouts are generous because tests count exact attempts, and on a loaded
+    // 2-core machine a loopback answer took longer than 300 ms once (a fourth IMDS attempt). Tests about timeouts set
+    // their own.
     private static readonly RetryPolicy Fast = new()
     {
-        AttemptTimeout = TimeSpan.FromMilliseconds(300),
-        TotalTimeout = TimeSpan.FromSeconds(3),
+        AttemptTimeout = TimeSpan.FromSeconds(10),
+        TotalTimeout = TimeSpan.FromSeconds(30),
         InitialDelay = TimeSpan.FromMilliseconds(20),
         MaxDelay = TimeSpan.FromMilliseconds(100),
     };
