@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Keel.Config.Model;
 using Keel.Errors;
+using Keel.Install.Planning;
 using Keel.Install.Settings;
 using Keel.TargetSystem;
 
@@ -74,7 +75,7 @@ public sealed class SettingsRootConfinementTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(_root, "etc/sudoers.d/90-keel"), "/etc/target");
         var config = new MachineConfig { Users = [new UserConfig { Name = "alice", Sudo = true }] };
 
-        var ex = Assert.Throws<UnsafePathException>(() => AccountSettings.Apply(new TargetRoot(_root), config, Epoch));
+        var ex = Assert.Throws<UnsafePathException>(() => AccountSettings.Apply(new TargetRoot(_root), config, ResolvedSettings.DecideUsers(config), Epoch));
 
         Assert.Contains("/etc/sudoers.d/90-keel", ex.Message, StringComparison.Ordinal);
         Assert.Equal("kept\n", File.ReadAllText(Path.Combine(_root, "etc/target")));
@@ -89,7 +90,7 @@ public sealed class SettingsRootConfinementTests : IDisposable
         File.AppendAllText(Path.Combine(_root, "etc/gshadow"), "alice:!::\n");
         var config = new MachineConfig { Users = [new UserConfig { Name = "alice", PasswordHash = "$6$salt$alicehash" }] };
 
-        AccountSettings.Apply(new TargetRoot(_root), config, Epoch);
+        AccountSettings.Apply(new TargetRoot(_root), config, ResolvedSettings.DecideUsers(config), Epoch);
 
         var shadow = File.ReadAllLines(Path.Combine(_root, "etc/shadow"));
         Assert.Equal("alice:$6$salt$alicehash:20089:0:99999:7:::", Assert.Single(shadow, l => l.StartsWith("alice:", StringComparison.Ordinal)));

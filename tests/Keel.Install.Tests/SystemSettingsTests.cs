@@ -1,6 +1,7 @@
 using Keel.Config.Model;
 using Keel.Config.Presets;
 using Keel.Errors;
+using Keel.Install.Planning;
 using Keel.Install.Settings;
 using Keel.TargetSystem;
 
@@ -25,6 +26,32 @@ public sealed class SystemSettingsTests : IDisposable
     public void Dispose() => InstallFixtures.DeleteQuietly(_root);
 
     [Fact]
+    public void Users_join_the_groups_the_plan_decided_not_groups_worked_out_again()
+    {
+        var config = new MachineConfig { Users = [new UserConfig { Name = "alice", Sudo = true, Groups = ["ops"] }] };
+        // The plan is the decision: a front end that showed "alice joins ops" must get exactly that, even if a rule
+        // elsewhere (sudo -> wheel) would say more.
+        IReadOnlyList<ResolvedUser> decided = [new ResolvedUser("alice", ["ops"], HasPassword: false, SshKeys: 0)];
+
+        AccountSettings.Apply(new TargetRoot(_root), config, decided, Epoch);
+
+        var group = File.ReadAllLines(Path.Combine(_root, "etc/group"));
+        Assert.Contains(group, l => l.StartsWith("ops:x:", StringComparison.Ordinal) && l.EndsWith(":alice", StringComparison.Ordinal));
+        Assert.Contains("wheel:x:10:", group);
+        Assert.Equal(["ops", "wheel"], ResolvedSettings.DecideUsers(config).Single().Groups);
+    }
+
+    [Fact]
+    public void A_user_missing_from_the_plan_is_refused()
+    {
+        var config = new MachineConfig { Users = [new UserConfig { Name = "alice" }] };
+
+        var ex = Assert.Throws<ArgumentException>(() => AccountSettings.Apply(new TargetRoot(_root), config, [], Epoch));
+
+        Assert.Contains("user 'alice' is not in the plan's decided users", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Users_groups_keys_and_sudo_are_written_with_owners_and_modes()
     {
         var config = new MachineConfig
@@ -37,7 +64,7 @@ public sealed class SystemSettingsTests : IDisposable
             ],
         };
 
-        AccountSettings.Apply(new TargetRoot(_root), config, Epoch);
+        AccountSettings.Apply(new TargetRoot(_root), config, ResolvedSettings.DecideUsers(config), Epoch);
 
         var passwd = File.ReadAllLines(Path.Combine(_root, "etc/passwd"));
         Assert.Contains("alice:x:1000:1000::/home/alice:/bin/bash", passwd);
@@ -69,7 +96,7 @@ public sealed class SystemSettingsTests : IDisposable
     public void Root_keeps_a_configured_password_and_is_locked_otherwise()
     {
         var config = new MachineConfig { Users = [new UserConfig { Name = "root", PasswordHash = "$6$r$h" }] };
-        AccountSettings.Apply(new TargetRoot(_root), config, Epoch);
+        AccountSettings.Apply(new TargetRoot(_root), config, ResolvedSettings.DecideUsers(config), Epoch);
         Assert.Contains(File.ReadAllLines(Path.Combine(_root, "etc/shadow")), l => l.StartsWith("root:$6$r$h:", StringComparison.Ordinal));
     }
 

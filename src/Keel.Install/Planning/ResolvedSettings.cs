@@ -36,8 +36,15 @@ public sealed record ResolvedSettings(
         return new ResolvedSettings(
             config.Ssh.HostKeys ?? (image ? HostKeyGeneration.FirstBoot : HostKeyGeneration.Install),
             GenerateMachineId: !image,
-            [.. config.Users.Select(u => new ResolvedUser(u.Name, [.. u.Sudo ? u.Groups.Append(SudoGroup).Distinct(StringComparer.Ordinal) : u.Groups], u.PasswordHash is not null, u.SshAuthorizedKeys.Count))],
+            DecideUsers(config),
             [.. request.Preset.SystemRepositories, .. config.SystemRepositories],
             esp);
+    }
+
+    /// <summary>Each user's groups as the machine will have them: a sudo user also joins <see cref="SudoGroup"/>. The one place this is decided.</summary>
+    public static IReadOnlyList<ResolvedUser> DecideUsers(MachineConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return [.. config.Users.Select(u => new ResolvedUser(u.Name, [.. u.Sudo ? u.Groups.Append(SudoGroup).Distinct(StringComparer.Ordinal) : u.Groups], u.PasswordHash is not null, u.SshAuthorizedKeys.Count))];
     }
 }

@@ -1,4 +1,5 @@
 using Keel.Config.Model;
+using Keel.Install.Planning;
 using Keel.TargetSystem;
 using Keel.TargetSystem.Accounts;
 
@@ -6,13 +7,20 @@ namespace Keel.Install.Settings;
 
 /// <summary>
 /// Creates the config's groups and users in the target's account files (as groupadd/useradd --root would), locks root
-/// unless the config gives it a password, and gives sudo through wheel.
+/// unless the config gives it a password, and gives sudo through the plan's sudo group.
 /// </summary>
 public static class AccountSettings
 {
-    /// <summary>Applies the accounts; <paramref name="now"/> is the shadow "last change" day (SOURCE_DATE_EPOCH for reproducible images).</summary>
-    public static void Apply(TargetRoot root, MachineConfig config, DateTimeOffset now)
+    /// <summary>
+    /// Applies the accounts; each user joins the groups the plan decided (<paramref name="users"/>, from
+    /// <see cref="ResolvedSettings.DecideUsers"/>), and <paramref name="now"/> is the shadow "last change" day
+    /// (SOURCE_DATE_EPOCH for reproducible images).
+    /// </summary>
+    public static void Apply(TargetRoot root, MachineConfig config, IReadOnlyList<ResolvedUser> users, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(users);
+        var groupsOf = users.ToDictionary(u => u.Name, u => u.Groups, StringComparer.Ordinal);
         var db = AccountDatabase.Load(root, now);
         foreach (var g in config.Groups)
         {
@@ -35,12 +43,14 @@ public static class AccountSettings
                 db.Lock(u.Name);
             }
 
-            foreach (var group in u.Sudo ? u.Groups.Append("wheel").Distinct(StringComparer.Ordinal) : u.Groups)
+            var groups = groupsOf.TryGetValue(u.Name, out var decided) ? decided
+                : throw new ArgumentException($"system.users: user '{u.Name}' is not in the plan's decided users", nameof(users));
+            foreach (var group in groups)
             {
                 if (db.FindGroup(group) is null)
                 {
                     // wheel comes with the distribution's setup package; create it as a system group when it does not.
-                    db.AddGroup(group, system: group == "wheel");
+                    db.AddGroup(group, system: group == ResolvedSettings.SudoGroup);
                 }
 
                 db.AddMember(group, u.Name);
@@ -91,7 +101,7 @@ public static class AccountSettings
             return;
         }
 
-        var rules = sudoers.Where(u => u.PasswordHash is null || u.Locked).Select(u => $"{u.Name} ALL=(ALL) NOPASSWD:ALL").Prepend("%wheel ALL=(ALL) ALL");
-        Sudoers.WriteDropIn(root, "90-keel", "Written by keel: members of wheel may use sudo.", rules);
+        var rules = sudoers.Where(u => u.PasswordHash is null || u.Locked).Select(u => $"{u.Name} ALL=(ALL) NOPASSWD:ALL").Prepend($"%{ResolvedSettings.SudoGroup} ALL=(ALL) ALL");
+        Sudoers.WriteDropIn(root, "90-keel", $"Written by keel: members of {ResolvedSettings.SudoGroup} may use sudo.", rules);
     }
 }

@@ -79,7 +79,7 @@ public sealed class UsersStep : SynchronousStep
     protected override string Apply(InstallRun run)
     {
         var config = run.Config;
-        AccountSettings.Apply(run.Root, config, run.Now);
+        AccountSettings.Apply(run.Root, config, run.Plan.Settings.Users, run.Now);
         return $"{config.Groups.Count} group(s), {config.Users.Count} user(s); root {(run.Plan.Settings.Users.Any(u => u.Name == "root" && u.HasPassword) ? "has the configured password" : "password locked")}";
     }
 }
