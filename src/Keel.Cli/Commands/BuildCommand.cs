@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Keel.Cli.Progress;
 using Keel.Config.Loading;
 using Keel.Config.Model;
-using Keel.Config.Presets;
 using Keel.Config.Validation;
 using Keel.Errors;
-using Keel.Install;
-using Keel.Install.Engine;
 
 namespace Keel.Cli.Commands;
 
@@ -16,46 +12,30 @@ internal static class BuildCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("CONFIG") { Description = "The keel/v1 YAML config." };
+        var shared = new EngineCommandOptions();
         var output = new Option<string>("--output", "-o") { Description = "The image to write; replaced only when the new one is complete.", Required = true };
         var format = new Option<string>("--format") { Description = "raw, qcow2, vhd (fixed, Azure-ready) or vhdx. Default: the config's output.format, else the extension of -o." };
         format.AcceptOnlyFromAmong("raw", "qcow2", "vhd", "vhdx");
-        var repo = new RepoOptions.Override();
-        var progressMode = ProgressOptions.Create();
-        var presets = ConfigValidateCommand.PresetsOption();
-        var cmd = new Command("build",
+        return shared.CreateCommand("build",
             "Build a bootable disk image: resolve and download the packages (signatures checked), install them with rpm --root, " +
             "apply the system settings, install systemd-boot with a unified kernel image, and write GPT + filesystems in user space " +
             "(no mounts, no loop devices). The output appears only when complete; scratch files are removed also on failure.\n\n" +
             "SOURCE_DATE_EPOCH fixes every time stamp; with a 'seed:' in the config every UUID is derived from it.\n\n" +
             "Examples:\n" +
             "  keel build examples/fixture/container-host.yaml -o host.raw\n" +
-            "  keel build my.yaml -o azure.vhd --repo /srv/mirror/azurelinux --progress json")
+            "  keel build my.yaml -o azure.vhd --repo /srv/mirror/azurelinux --progress json",
+            [output, format],
+            async (parse, loaded, request, ct) =>
         {
-            file, output, format, progressMode, presets,
-        };
-        repo.AddTo(cmd);
-        cmd.SetAction(async (parse, ct) =>
-        {
-            var stderr = parse.InvocationConfiguration.Error;
-            var loadedForEngine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
-            if (loadedForEngine is not { } valid)
-            {
-                return exit;
-            }
-
-            var (loaded, request) = valid;
-
-            var engine = new InstallEngine(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() });
+            var engine = EngineCommandOptions.CreateEngine();
             var formatName = parse.GetValue(format);
             var plan = engine.PlanImage(loaded, request, parse.GetValue(output)!,
                 formatName is not null && ConfigNames.TryParseEnum(typeof(ImageFormat), formatName, out var v) ? (ImageFormat)v! : null);
-            using var reporter = ProgressOptions.CreateReporter(parse.GetValue(progressMode)!, parse.InvocationConfiguration.Output, stderr);
+            using var reporter = shared.CreateReporter(parse);
             var result = await engine.ExecuteAsync(plan, reporter, ct).ConfigureAwait(false);
             var target = result.Target;
             reporter.Complete($"wrote {target.Path} ({ConfigNames.EnumValue(target.Format!.Value)}, {ByteSize.Format(target.SizeBytes)}, {result.Packages.Count} packages); boot it with: keel vm run {target.Path}");
             return ExitCodes.Ok;
         });
-        return cmd;
     }
 }

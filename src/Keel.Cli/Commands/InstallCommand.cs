@@ -1,9 +1,5 @@
 using System.CommandLine;
-using Keel.Cli.Progress;
-using Keel.Config.Presets;
 using Keel.Errors;
-using Keel.Install;
-using Keel.Install.Engine;
 using Keel.Install.Planning;
 
 namespace Keel.Cli.Commands;
@@ -13,33 +9,20 @@ internal static class InstallCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("CONFIG") { Description = "The keel/v1 YAML config." };
+        var shared = new EngineCommandOptions();
         var device = new Option<string>("--device") { Description = "The whole disk to install onto (e.g. /dev/sdb, /dev/nvme1n1, /dev/loop0). EVERYTHING ON IT IS ERASED. auto: the disk storage.disk selects.", Required = true };
         var yes = new Option<bool>("--yes") { Description = "Do not ask; required when stdin is not a terminal." };
-        var repo = new RepoOptions.Override();
-        var progressMode = ProgressOptions.Create();
-        var presets = ConfigValidateCommand.PresetsOption();
-        var cmd = new Command("install",
+        return shared.CreateCommand("install",
             "Install onto a disk with the same engine as 'keel build'. The disk is refused when it is mounted, used as swap, held by " +
             "RAID/LVM/dm, holds the running system or the medium keel runs from, is read-only, or is smaller than the layout. " +
             "The machine's files are prepared first; the disk is written only at the end.\n\n" +
             "Run 'keel plan CONFIG --device DEV' first to see every partition that will be created and erased.\n\n" +
-            "Example: keel install server.yaml --device /dev/sdb --yes")
-        {
-            file, device, yes, progressMode, presets,
-        };
-        repo.AddTo(cmd);
-        cmd.SetAction(async (parse, ct) =>
+            "Example: keel install server.yaml --device /dev/sdb --yes",
+            [device, yes],
+            async (parse, loaded, request, ct) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            var loadedForEngine = ConfigCommandSupport.LoadForEngine(parse.GetValue(file)!, parse.GetValue(presets), repo.Read(parse), stderr, out var exit);
-            if (loadedForEngine is not { } valid)
-            {
-                return exit;
-            }
-
-            var (loaded, request) = valid;
-            var path = parse.GetValue(file)!;
+            var path = parse.GetValue(shared.File)!;
             var dev = parse.GetValue(device) is "auto" ? DisksCommand.PickAuto(loaded, ct) : parse.GetValue(device)!;
 
             // Everything the engine would refuse on this disk is refused now, before anything is downloaded.
@@ -48,7 +31,7 @@ internal static class InstallCommand
                 return ExitCodes.Failed;
             }
 
-            var engine = new InstallEngine(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() });
+            var engine = EngineCommandOptions.CreateEngine();
             var plan = engine.PlanDevice(loaded, request, dev);
             if (!parse.GetValue(yes) && !Confirm(plan, stderr))
             {
@@ -57,12 +40,11 @@ internal static class InstallCommand
             }
 
             // The confirmed plan is what runs; the engine refuses it if the config or the disk changed since.
-            using var reporter = ProgressOptions.CreateReporter(parse.GetValue(progressMode)!, parse.InvocationConfiguration.Output, stderr);
+            using var reporter = shared.CreateReporter(parse);
             var result = await engine.ExecuteAsync(plan, reporter, ct).ConfigureAwait(false);
             reporter.Complete($"installed {result.Packages.Count} packages onto {dev}; it boots with: {result.KernelCommandLine}");
             return ExitCodes.Ok;
         });
-        return cmd;
     }
 
     // The destructive operations of the plan are what the user confirms.

@@ -5,12 +5,8 @@ using Keel.Install.Storage;
 namespace Keel.Install.Steps;
 
 /// <summary>boot.install: initramfs by the target's dracut, a unified kernel image and systemd-boot on the ESP tree.</summary>
-public sealed class BootInstallStep : InstallStep
+public sealed class BootInstallStep() : InstallStep("boot.install", "Install the boot loader")
 {
-    public override string Id => "boot.install";
-
-    public override string Title => "Install the boot loader";
-
     public override IEnumerable<string> Details(PlanningContext plan)
     {
         var config = plan.Config;

@@ -7,12 +7,8 @@ using Keel.Install.Storage;
 namespace Keel.Install.Steps;
 
 /// <summary>storage.partition: a new GPT on the partial image or the device (erasing the device's partition table).</summary>
-public sealed class StoragePartitionStep : InstallStep
+public sealed class StoragePartitionStep() : InstallStep("storage.partition", "Partition (GPT)")
 {
-    public override string Id => "storage.partition";
-
-    public override string Title => "Partition (GPT)";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Partitions.Select(p => $"partition {p.Number} '{p.Label}' ({p.Role}, {p.Filesystem}{(p.MountPoint is null ? "" : " at " + p.MountPoint)}): {ByteSize.Format(p.SizeBytes)} from {ByteSize.Format(p.StartBytes)}{(p.Grows ? ", grows" : "")}");
 
@@ -45,12 +41,8 @@ public sealed class StoragePartitionStep : InstallStep
 }
 
 /// <summary>storage.encrypt: the root file system leaves room for the LUKS2 header; the machine encrypts itself on first boot.</summary>
-public sealed class StorageEncryptStep : InstallStep
+public sealed class StorageEncryptStep() : InstallStep("storage.encrypt", "Encrypt the root partition (LUKS2)")
 {
-    public override string Id => "storage.encrypt";
-
-    public override string Title => "Encrypt the root partition (LUKS2)";
-
     public override bool AppliesTo(PlanningContext plan) => plan.Config.Storage.Encryption is not null;
 
     public override IEnumerable<string> Details(PlanningContext plan)
@@ -77,12 +69,8 @@ public sealed class StorageEncryptStep : InstallStep
 }
 
 /// <summary>storage.format: the staged tree split per filesystem, each filesystem made from its tree (mkfs -d, mtools).</summary>
-public sealed class StorageFormatStep : InstallStep
+public sealed class StorageFormatStep() : InstallStep("storage.format", "Make filesystems")
 {
-    public override string Id => "storage.format";
-
-    public override string Title => "Make filesystems";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Partitions.Select(p => $"{(p.Filesystem == "swap" ? "mkswap" : "mkfs." + p.Filesystem)} on partition {p.Number} (label '{p.Label}'{(p.Encrypted ? ", inside LUKS2" : "")}){(p.MountPoint is null ? "" : ", filled with the tree of " + p.MountPoint)}");
 

@@ -6,12 +6,8 @@ using Keel.Install.Planning;
 namespace Keel.Install.Steps;
 
 /// <summary>finalize.cleanup: the staging tree removed (on failure the run removes it too).</summary>
-public sealed class FinalizeCleanupStep : SynchronousStep
+public sealed class FinalizeCleanupStep() : SynchronousStep("finalize.cleanup", "Release and clean up")
 {
-    public override string Id => "finalize.cleanup";
-
-    public override string Title => "Release and clean up";
-
     public override IEnumerable<string> Details(PlanningContext plan) => ["remove the staging tree; end every process the engine started (also on failure)"];
 
     protected override string Apply(InstallRun run)
@@ -22,12 +18,8 @@ public sealed class FinalizeCleanupStep : SynchronousStep
 }
 
 /// <summary>output.convert (images only): the partial image converted by qemu-img, or renamed when raw, onto the output.</summary>
-public sealed class OutputConvertStep : InstallStep
+public sealed class OutputConvertStep() : InstallStep("output.convert", "Write the output")
 {
-    public override string Id => "output.convert";
-
-    public override string Title => "Write the output";
-
     public override bool AppliesTo(PlanningContext plan) => plan.Image;
 
     public override IEnumerable<string> Details(PlanningContext plan) =>

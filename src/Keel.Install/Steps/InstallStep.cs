@@ -5,14 +5,15 @@ namespace Keel.Install.Steps;
 /// <summary>
 /// One step of the engine: a stable id (also the progress step id), a title, what it will do on a given plan (details
 /// and every destructive operation) and the code that does it. The order is <see cref="InstallSteps.Ordered"/>.
+/// The id and title are constructor arguments: they are data, so a step declares them once in its header.
 /// </summary>
-public abstract class InstallStep
+public abstract class InstallStep(string id, string title)
 {
     /// <summary>The stable id, e.g. "storage.partition"; programs key on it.</summary>
-    public abstract string Id { get; }
+    public string Id { get; } = id;
 
     /// <summary>A short title for people.</summary>
-    public abstract string Title { get; }
+    public string Title { get; } = title;
 
     /// <summary>The title on this plan (a step may name its target differently for an image and a device).</summary>
     public virtual string TitleFor(PlanningContext plan) => Title;
@@ -37,7 +38,7 @@ public abstract class InstallStep
 }
 
 /// <summary>A step whose work is synchronous (small files in the staging root): <see cref="Apply"/> does it and returns the step's message.</summary>
-public abstract class SynchronousStep : InstallStep
+public abstract class SynchronousStep(string id, string title) : InstallStep(id, title)
 {
     public sealed override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
     {

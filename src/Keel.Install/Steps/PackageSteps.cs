@@ -3,12 +3,8 @@ using Keel.Config.Loading;
 namespace Keel.Install.Steps;
 
 /// <summary>packages.resolve: the preset's packages plus include, minus exclude, solved against the config's repositories.</summary>
-public sealed class PackagesResolveStep : InstallStep
+public sealed class PackagesResolveStep() : InstallStep("packages.resolve", "Resolve packages")
 {
-    public override string Id => "packages.resolve";
-
-    public override string Title => "Resolve packages";
-
     public override IEnumerable<string> Details(PlanningContext plan)
     {
         var config = plan.Config;
@@ -31,12 +27,8 @@ public sealed class PackagesResolveStep : InstallStep
 }
 
 /// <summary>packages.download: every resolved package fetched and verified (checksum, digests, signature where gpgcheck is on).</summary>
-public sealed class PackagesDownloadStep : InstallStep
+public sealed class PackagesDownloadStep() : InstallStep("packages.download", "Download and verify packages")
 {
-    public override string Id => "packages.download";
-
-    public override string Title => "Download and verify packages";
-
     public override IEnumerable<string> Details(PlanningContext plan) => ["into the package cache; signatures checked against each repository's keys where gpgcheck is on"];
 
     public override Task RunAsync(InstallRun run, CancellationToken cancellationToken) =>
@@ -46,12 +38,8 @@ public sealed class PackagesDownloadStep : InstallStep
 }
 
 /// <summary>packages.install: one `rpm --root` transaction of the downloaded set into the staging root.</summary>
-public sealed class PackagesInstallStep : InstallStep
+public sealed class PackagesInstallStep() : InstallStep("packages.install", "Install packages")
 {
-    public override string Id => "packages.install";
-
-    public override string Title => "Install packages";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [$"rpm --root <target> of the resolved set ({plan.Request.Install.Count} requested and their dependencies); scriptlets run in the target"];
 

@@ -8,12 +8,8 @@ using Keel.Install.Planning;
 namespace Keel.Install.Steps;
 
 /// <summary>storage.check: the output path or the device is checked again and the work area is made.</summary>
-public sealed class StorageCheckStep : InstallStep
+public sealed class StorageCheckStep() : InstallStep("storage.check", "Check the output")
 {
-    public override string Id => "storage.check";
-
-    public override string Title => "Check the output";
-
     public override string TitleFor(PlanningContext plan) => plan.Image ? Title : "Check the device";
 
     public override IEnumerable<string> Details(PlanningContext plan)

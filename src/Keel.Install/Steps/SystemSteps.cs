@@ -5,12 +5,8 @@ using Keel.Install.Settings;
 namespace Keel.Install.Steps;
 
 /// <summary>system.hostname: /etc/hostname, or nothing when DHCP or cloud-init names the machine.</summary>
-public sealed class HostnameStep : SynchronousStep
+public sealed class HostnameStep() : SynchronousStep("system.hostname", "Set the hostname")
 {
-    public override string Id => "system.hostname";
-
-    public override string Title => "Set the hostname";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [plan.Config.Hostname is null ? "/etc/hostname left unwritten (DHCP or cloud-init names the machine)" : $"/etc/hostname: {plan.Config.Hostname}"];
 
@@ -18,12 +14,8 @@ public sealed class HostnameStep : SynchronousStep
 }
 
 /// <summary>system.locale: /etc/locale.conf.</summary>
-public sealed class LocaleStep : SynchronousStep
+public sealed class LocaleStep() : SynchronousStep("system.locale", "Set the locale")
 {
-    public override string Id => "system.locale";
-
-    public override string Title => "Set the locale";
-
     public override IEnumerable<string> Details(PlanningContext plan) => [$"/etc/locale.conf: LANG={plan.Config.Locale}"];
 
     protected override string Apply(InstallRun run)
@@ -34,12 +26,8 @@ public sealed class LocaleStep : SynchronousStep
 }
 
 /// <summary>system.keyboard: /etc/vconsole.conf.</summary>
-public sealed class KeyboardStep : SynchronousStep
+public sealed class KeyboardStep() : SynchronousStep("system.keyboard", "Set the console keymap")
 {
-    public override string Id => "system.keyboard";
-
-    public override string Title => "Set the console keymap";
-
     public override IEnumerable<string> Details(PlanningContext plan) => [$"/etc/vconsole.conf: KEYMAP={plan.Config.Keyboard}"];
 
     protected override string Apply(InstallRun run)
@@ -50,12 +38,8 @@ public sealed class KeyboardStep : SynchronousStep
 }
 
 /// <summary>system.timezone: /etc/localtime as a relative link into the zoneinfo tree.</summary>
-public sealed class TimezoneStep : SynchronousStep
+public sealed class TimezoneStep() : SynchronousStep("system.timezone", "Set the time zone")
 {
-    public override string Id => "system.timezone";
-
-    public override string Title => "Set the time zone";
-
     public override IEnumerable<string> Details(PlanningContext plan) => [$"/etc/localtime -> ../usr/share/zoneinfo/{plan.Config.Timezone}"];
 
     protected override string Apply(InstallRun run) =>
@@ -63,12 +47,8 @@ public sealed class TimezoneStep : SynchronousStep
 }
 
 /// <summary>system.users: groups, users, their keys and sudo; root locked unless the config gives it a password.</summary>
-public sealed class UsersStep : SynchronousStep
+public sealed class UsersStep() : SynchronousStep("system.users", "Create groups and users")
 {
-    public override string Id => "system.users";
-
-    public override string Title => "Create groups and users";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
     [
         .. plan.Config.Groups.Select(g => $"group {g.Name}{(g.Gid is null ? "" : $" (gid {g.Gid})")}"),
@@ -85,12 +65,8 @@ public sealed class UsersStep : SynchronousStep
 }
 
 /// <summary>system.ssh: the sshd drop-in, and host keys now (install) or on first boot (image), as the plan decided.</summary>
-public sealed class SshStep : InstallStep
+public sealed class SshStep() : InstallStep("system.ssh", "Configure the SSH server")
 {
-    public override string Id => "system.ssh";
-
-    public override string Title => "Configure the SSH server";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
     [
         $"PermitRootLogin {ConfigNames.EnumValue(plan.Config.Ssh.PermitRootLogin)}, PasswordAuthentication {(plan.Config.Ssh.PasswordAuthentication ? "yes" : "no")}",
@@ -102,12 +78,8 @@ public sealed class SshStep : InstallStep
 }
 
 /// <summary>system.selinux: /etc/selinux/config, and a relabel on first boot when a policy is installed.</summary>
-public sealed class SelinuxStep : SynchronousStep
+public sealed class SelinuxStep() : SynchronousStep("system.selinux", "Set the SELinux mode")
 {
-    public override string Id => "system.selinux";
-
-    public override string Title => "Set the SELinux mode";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [$"/etc/selinux/config: SELINUX={ConfigNames.EnumValue(plan.Config.Selinux)}", plan.Config.Selinux == SelinuxMode.Disabled ? "no relabel" : "relabel the tree when the policy is installed"];
 
@@ -115,12 +87,8 @@ public sealed class SelinuxStep : SynchronousStep
 }
 
 /// <summary>system.files: the config's files; before system.services, so a unit written here can be enabled there.</summary>
-public sealed class FilesStep : SynchronousStep
+public sealed class FilesStep() : SynchronousStep("system.files", "Write files")
 {
-    public override string Id => "system.files";
-
-    public override string Title => "Write files";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Config.Files.Select(f => $"{f.Path} (mode {f.Mode}, owner {f.Owner}, {f.Content.Length} characters)");
 
@@ -132,12 +100,8 @@ public sealed class FilesStep : SynchronousStep
 }
 
 /// <summary>system.services: the distribution's presets, then the config's enable and disable.</summary>
-public sealed class ServicesStep : InstallStep
+public sealed class ServicesStep() : InstallStep("system.services", "Enable and disable services")
 {
-    public override string Id => "system.services";
-
-    public override string Title => "Enable and disable services";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [$"enable: {ListOrNone(plan.Config.Services.Enable)}; disable: {ListOrNone(plan.Config.Services.Disable)}; the rest per the distribution's presets"];
 
@@ -146,12 +110,8 @@ public sealed class ServicesStep : InstallStep
 }
 
 /// <summary>system.repositories: the .repo files the machine gets (the preset's, then the config's), as the plan decided.</summary>
-public sealed class RepositoriesStep : SynchronousStep
+public sealed class RepositoriesStep() : SynchronousStep("system.repositories", "Write repository files")
 {
-    public override string Id => "system.repositories";
-
-    public override string Title => "Write repository files";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Settings.SystemRepositories.Select(r => $"{r.File ?? $"/etc/yum.repos.d/{r.Id}.repo"}: [{r.Id}] {r.Baseurl}");
 
@@ -164,12 +124,8 @@ public sealed class RepositoriesStep : SynchronousStep
 }
 
 /// <summary>system.fstab: every filesystem by UUID.</summary>
-public sealed class FstabStep : SynchronousStep
+public sealed class FstabStep() : SynchronousStep("system.fstab", "Write /etc/fstab")
 {
-    public override string Id => "system.fstab";
-
-    public override string Title => "Write /etc/fstab";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         plan.Partitions.Where(p => p.Role != "esp" || p.MountPoint is not null).Select(p => $"UUID of partition {p.Number} -> {p.MountPoint ?? "swap"}");
 
@@ -182,12 +138,8 @@ public sealed class FstabStep : SynchronousStep
 }
 
 /// <summary>system.machine-id: empty for an image (set on first boot), fresh for an install, as the plan decided.</summary>
-public sealed class MachineIdStep : SynchronousStep
+public sealed class MachineIdStep() : SynchronousStep("system.machine-id", "Prepare machine-id")
 {
-    public override string Id => "system.machine-id";
-
-    public override string Title => "Prepare machine-id";
-
     public override IEnumerable<string> Details(PlanningContext plan) =>
         [plan.Settings.GenerateMachineId ? "generate /etc/machine-id" : "empty /etc/machine-id: set on first boot"];
 

@@ -8,19 +8,10 @@ namespace Keel.Provisioning.Modules;
 /// cloud-init does), package_upgrade (dnf upgrade) and packages (dnf install; [name, version] means name-version). Each
 /// step runs even if an earlier one failed; any failure fails the module, naming every failed step.
 /// </summary>
-public sealed class PackageUpdateUpgradeInstallModule : IModule
+public sealed class PackageUpdateUpgradeInstallModule() : CloudConfigModule("package_update_upgrade_install", Frequency.PerInstance, Stage.Final)
 {
     /// <inheritdoc />
-    public string Name => "package_update_upgrade_install";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Final;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var config = context.Config;
         var update = config.GetBool("package_update", false) || config.GetBool("apt_update", false);

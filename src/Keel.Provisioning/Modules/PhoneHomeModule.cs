@@ -9,7 +9,7 @@ namespace Keel.Provisioning.Modules;
 /// cloud-init's phone_home: POSTs (form-encoded) the instance id, hostname, fqdn and host public keys to phone_home.url
 /// ($INSTANCE_ID substituted), up to 'tries' times. As in cloud-init, a delivery that never succeeds is a warning, not a failure.
 /// </summary>
-public sealed class PhoneHomeModule : IModule
+public sealed class PhoneHomeModule() : CloudConfigModule("phone_home", Frequency.PerInstance, Stage.Final)
 {
     /// <summary>The fields 'post: all' sends, in cloud-init's order.</summary>
     public static readonly IReadOnlyList<string> AllFields = ["pub_key_rsa", "pub_key_ecdsa", "pub_key_ed25519", "instance_id", "hostname", "fqdn"];
@@ -18,16 +18,7 @@ public sealed class PhoneHomeModule : IModule
     public const int MaxTries = 100;
 
     /// <inheritdoc />
-    public string Name => "phone_home";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Final;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (ConfigValues.Map(context.Config, "phone_home", Name) is not { } cfg)
         {

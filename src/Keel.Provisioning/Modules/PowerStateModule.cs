@@ -11,22 +11,13 @@ namespace Keel.Provisioning.Modules;
 /// cloud-init's power_state_change: validates mode, delay, message, timeout and condition, records the shutdown command
 /// in the instance directory, and starts it only when the root is "/" (a mounted target root is never shut down).
 /// </summary>
-public sealed partial class PowerStateModule : IModule
+public sealed partial class PowerStateModule() : CloudConfigModule("power_state_change", Frequency.PerInstance, Stage.Final)
 {
     /// <summary>The record of what was asked and done, inside the instance directory.</summary>
     public const string RecordName = "power_state";
 
     /// <inheritdoc />
-    public string Name => "power_state_change";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Final;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (ConfigValues.Map(context.Config, "power_state", Name) is not { } cfg)
         {

@@ -3,19 +3,10 @@ using Keel.Provisioning.Engine;
 namespace Keel.Provisioning.Modules;
 
 /// <summary>cloud-init's bootcmd: every boot, the commands as a script (kept in the instance directory) run with INSTANCE_ID set.</summary>
-public sealed class BootcmdModule : IModule
+public sealed class BootcmdModule() : CloudConfigModule("bootcmd", Frequency.Always, Stage.Init)
 {
     /// <inheritdoc />
-    public string Name => "bootcmd";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.Always;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var cmds = context.Config["bootcmd"];
         if (cmds is null or Config.CloudScalar { IsNull: true })
@@ -37,19 +28,10 @@ public sealed class BootcmdModule : IModule
 }
 
 /// <summary>cloud-init's runcmd: writes the commands to instance/scripts/runcmd for scripts_user to run.</summary>
-public sealed class RuncmdModule : IModule
+public sealed class RuncmdModule() : CloudConfigModule("runcmd", Frequency.PerInstance, Stage.Config)
 {
     /// <inheritdoc />
-    public string Name => "runcmd";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Config;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var cmds = context.Config["runcmd"];
         if (cmds is null or Config.CloudScalar { IsNull: true })
@@ -67,26 +49,13 @@ public sealed class RuncmdModule : IModule
 /// order, all of them even when one fails. In a root that may not execute, the module is left undone (no semaphore) so the
 /// first real boot runs the scripts.
 /// </summary>
-public sealed class ScriptsModule : IModule
+/// <param name="vendor">True for scripts_vendor, false for scripts_user.</param>
+public sealed class ScriptsModule(bool vendor) : CloudConfigModule(vendor ? "scripts_vendor" : "scripts_user", Frequency.PerInstance, Stage.Final)
 {
-    private readonly bool _vendor;
-
-    /// <summary>Creates scripts_user or scripts_vendor.</summary>
-    public ScriptsModule(bool vendor) => _vendor = vendor;
-
     /// <inheritdoc />
-    public string Name => _vendor ? "scripts_vendor" : "scripts_user";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Final;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
-        var dir = _vendor ? context.Paths.VendorScriptsDir : context.Paths.ScriptsDir;
+        var dir = vendor ? context.Paths.VendorScriptsDir : context.Paths.ScriptsDir;
         var host = context.Root.Resolve(dir);
         if (!Directory.Exists(host))
         {

@@ -4,19 +4,10 @@ using Keel.Provisioning.Engine;
 namespace Keel.Provisioning.Modules;
 
 /// <summary>cloud-init's set_hostname: writes /etc/hostname once per instance unless preserve_hostname, and records what it set.</summary>
-public sealed class SetHostnameModule : IModule
+public sealed class SetHostnameModule() : CloudConfigModule("set_hostname", Frequency.PerInstance, Stage.Init)
 {
     /// <inheritdoc />
-    public string Name => "set_hostname";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (context.Config.GetBool("preserve_hostname", false) || HostnameResolver.Resolve(context) is not { } names)
         {

@@ -11,19 +11,10 @@ namespace Keel.Provisioning.Modules;
 /// Plain-text and RANDOM passwords, and the top-level 'password', are refused with a warning: keel-agent never puts a
 /// clear-text secret on the machine. ssh_pwauth is applied by the ssh module.
 /// </summary>
-public sealed partial class SetPasswordsModule : IModule
+public sealed partial class SetPasswordsModule() : CloudConfigModule("set_passwords", Frequency.PerInstance, Stage.Config)
 {
     /// <inheritdoc />
-    public string Name => "set_passwords";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Config;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (context.Config["password"] is CloudScalar { IsNull: false })
         {

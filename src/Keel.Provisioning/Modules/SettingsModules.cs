@@ -6,19 +6,10 @@ using Keel.Provisioning.Engine;
 namespace Keel.Provisioning.Modules;
 
 /// <summary>cloud-init's timezone: /etc/localtime becomes a relative symlink to the zone under /usr/share/zoneinfo in the root.</summary>
-public sealed partial class TimezoneModule : IModule
+public sealed partial class TimezoneModule() : CloudConfigModule("timezone", Frequency.PerInstance, Stage.Config)
 {
     /// <inheritdoc />
-    public string Name => "timezone";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Config;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var tz = ConfigValues.Text(context.Config, "timezone", Name);
         if (string.IsNullOrEmpty(tz))
@@ -47,19 +38,10 @@ public sealed partial class TimezoneModule : IModule
 }
 
 /// <summary>cloud-init's locale on systemd distributions: sets LANG in /etc/locale.conf (or locale_configfile), other lines kept.</summary>
-public sealed partial class LocaleModule : IModule
+public sealed partial class LocaleModule() : CloudConfigModule("locale", Frequency.PerInstance, Stage.Config)
 {
     /// <inheritdoc />
-    public string Name => "locale";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Config;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (context.Config["locale"] is null or CloudScalar { IsNull: true } or CloudScalar { Kind: ScalarKind.Boolean, Text: "false" })
         {
@@ -94,22 +76,13 @@ public sealed partial class LocaleModule : IModule
 }
 
 /// <summary>cloud-init's final_message: prints the message (with $version, $timestamp, $datasource, $uptime) and writes boot-finished.</summary>
-public sealed partial class FinalMessageModule : IModule
+public sealed partial class FinalMessageModule() : CloudConfigModule("final_message", Frequency.Always, Stage.Final)
 {
     /// <summary>The message when the config gives none.</summary>
     public const string DefaultMessage = "keel-agent v. $version finished at $timestamp. Datasource $datasource.  Up $uptime seconds";
 
     /// <inheritdoc />
-    public string Name => "final_message";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.Always;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Final;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var template = ConfigValues.Text(context.Config, "final_message", Name) ?? DefaultMessage;
         var uptime = Uptime();

@@ -11,7 +11,7 @@ namespace Keel.Provisioning.Modules;
 /// sets PasswordAuthentication from ssh_pwauth in an sshd_config.d drop-in, and gives root the instance's keys behind
 /// disable_root_opts when disable_root is set.
 /// </summary>
-public sealed class SshModule : IModule
+public sealed class SshModule() : CloudConfigModule("ssh", Frequency.PerInstance, Stage.Init)
 {
     /// <summary>The drop-in ssh_pwauth writes.</summary>
     public const string PwauthDropIn = "/etc/ssh/sshd_config.d/50-cloud-init.conf";
@@ -24,16 +24,7 @@ public sealed class SshModule : IModule
     public static IReadOnlyList<string> DefaultKeyTypes => SshHostKeys.DefaultTypes;
 
     /// <inheritdoc />
-    public string Name => "ssh";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (context.Config.GetBool("ssh_deletekeys", true))
         {

@@ -11,7 +11,7 @@ namespace Keel.Provisioning.Modules;
 /// /etc/cloud/templates/hosts.{redhat,debian}.tmpl (or a built-in Red Hat style template); "localhost" only makes sure the
 /// localhost address line names the host (127.0.1.1 on Debian-family systems, 127.0.0.1 otherwise).
 /// </summary>
-public sealed partial class UpdateEtcHostsModule : IModule
+public sealed partial class UpdateEtcHostsModule() : CloudConfigModule("update_etc_hosts", Frequency.Always, Stage.Init)
 {
     private const string BuiltInTemplate =
         "# Your system has configured 'manage_etc_hosts' as True.\n" +
@@ -31,16 +31,7 @@ public sealed partial class UpdateEtcHostsModule : IModule
         "::1 localhost6.localdomain6 localhost6\n";
 
     /// <inheritdoc />
-    public string Name => "update_etc_hosts";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.Always;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var manage = ConfigValues.Text(context.Config, "manage_etc_hosts", Name)?.Trim().ToLowerInvariant();
         var isTemplate = manage is "true" or "yes" or "on" or "1" or "template";

@@ -6,22 +6,13 @@ namespace Keel.Provisioning.Modules;
 /// cloud-init's update_hostname, every boot: follows a changed configured hostname, but only while /etc/hostname still
 /// holds what the agent last wrote — a hostname the administrator changed is left alone.
 /// </summary>
-public sealed class UpdateHostnameModule : IModule
+public sealed class UpdateHostnameModule() : CloudConfigModule("update_hostname", Frequency.Always, Stage.Init)
 {
     /// <summary>The hostname the agent last wrote (cloud-init's data/previous-hostname).</summary>
     public const string PreviousHostnameFile = CloudPaths.CloudDir + "/data/previous-hostname";
 
     /// <inheritdoc />
-    public string Name => "update_hostname";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.Always;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (context.Config.GetBool("preserve_hostname", false) || HostnameResolver.Resolve(context) is not { } names)
         {

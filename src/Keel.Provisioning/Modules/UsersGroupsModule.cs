@@ -13,7 +13,7 @@ namespace Keel.Provisioning.Modules;
 /// ssh_authorized_keys). An existing user is not recreated, but its password, lock, sudo rules and keys are applied as
 /// cloud-init does. The default user also receives meta-data public-keys and top-level ssh_authorized_keys.
 /// </summary>
-public sealed class UsersGroupsModule : IModule
+public sealed class UsersGroupsModule() : CloudConfigModule("users_groups", Frequency.PerInstance, Stage.Init)
 {
     /// <summary>The sudoers drop-in cloud-init writes.</summary>
     public const string SudoersFile = Sudoers.DropInDirectory + "/" + SudoersName;
@@ -21,16 +21,7 @@ public sealed class UsersGroupsModule : IModule
     private const string SudoersName = "90-cloud-init-users";
 
     /// <inheritdoc />
-    public string Name => "users_groups";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var groups = UserSpecs.Groups(context.Config);
         var users = UserSpecs.Users(context.Config);

@@ -14,25 +14,15 @@ namespace Keel.Provisioning.Modules;
 /// target root; permissions as an octal string or an integer; append. An append is journalled before the file is
 /// replaced, so a run killed after the rename does not append twice on the next boot.
 /// </summary>
-public sealed class WriteFilesModule : IModule
+/// <param name="deferred">True for write_files_deferred, false for write_files.</param>
+public sealed class WriteFilesModule(bool deferred)
+    : CloudConfigModule(deferred ? "write_files_deferred" : "write_files", Frequency.PerInstance, deferred ? Stage.Final : Stage.Init)
 {
     private const UnixFileMode DefaultMode = (UnixFileMode)0x1a4; // 0644
-    private readonly bool _deferred;
-
-    /// <summary>Creates the immediate or the deferred module.</summary>
-    public WriteFilesModule(bool deferred) => _deferred = deferred;
+    private readonly bool _deferred = deferred;
 
     /// <inheritdoc />
-    public string Name => _deferred ? "write_files_deferred" : "write_files";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => _deferred ? Stage.Final : Stage.Init;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         var files = ConfigValues.List(context.Config, "write_files", Name);
         if (files is null || files.Items.Count == 0)

@@ -11,22 +11,13 @@ namespace Keel.Provisioning.Modules;
 /// with '-' as '_', booleans are written 1/0, lists become continuation lines; an existing file is left alone and a
 /// repository without baseurl, metalink or mirrorlist is skipped with a warning, as cloud-init does.
 /// </summary>
-public sealed class YumReposModule : IModule
+public sealed class YumReposModule() : CloudConfigModule("yum_add_repo", Frequency.PerInstance, Stage.Config)
 {
     /// <summary>Where .repo files go when yum_repo_dir is not set.</summary>
     public const string DefaultRepoDir = RepoFiles.DefaultDirectory;
 
     /// <inheritdoc />
-    public string Name => "yum_add_repo";
-
-    /// <inheritdoc />
-    public Frequency Frequency => Frequency.PerInstance;
-
-    /// <inheritdoc />
-    public Stage Stage => Stage.Config;
-
-    /// <inheritdoc />
-    public ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context)
     {
         if (ConfigValues.Map(context.Config, "yum_repos", "yum_repos") is not { Count: > 0 } repos)
         {
