@@ -121,9 +121,11 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
             sig.InitVerify(signer);
             return verify(sig);
         }
-        catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException
+            or Org.BouncyCastle.Security.SecurityUtilityException)
         {
-            // An unreadable signature proves nothing; the caller treats it as absent.
+            // An unreadable signature proves nothing; the caller treats it as absent. SecurityUtilityException is
+            // BouncyCastle's "no signer for this algorithm pair" (e.g. SHA256withElGamal, found by bench/fuzz).
             return false;
         }
     }

@@ -267,7 +267,8 @@ public sealed class OpenPgpKeyRing
             plan.Verifiers.Add(new Verifier(sig, info, entry));
             return null;
         }
-        catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException or NotImplementedException or UnsupportedPacketVersionException)
+        catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException or NotImplementedException or UnsupportedPacketVersionException
+            or Org.BouncyCastle.Security.SecurityUtilityException)
         {
             var status = info.Version is 3 or 4 ? SignatureStatus.Malformed : SignatureStatus.Unsupported;
             return new SignatureCheck(status, info.IssuerKeyId, alg, $"v{info.Version} {alg} signature by key {info.IssuerKeyId} cannot be checked: {OneLine(e.Message)}");
