@@ -36,10 +36,10 @@ public static class KeelCli
             await stderr.WriteLineAsync("keel: interrupted").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (CliErrors.IsExpected(ex))
+        catch (Exception ex) when (ExitCodes.IsExpected(ex))
         {
-            await stderr.WriteLineAsync("keel: " + CliErrors.Describe(ex)).ConfigureAwait(false);
-            return CliErrors.ExitCodeFor(ex);
+            await stderr.WriteLineAsync("keel: " + ExitCodes.Describe(ex)).ConfigureAwait(false);
+            return ExitCodes.For(ex);
         }
     }
 }

@@ -39,7 +39,7 @@ public class SignatureException(string input, string message, string? hint = nul
     : KeelException(ReasonCodes.SignatureInvalid, input, message, hint, inner);
 
 /// <summary>A repository, key or remote include could not be reached or answered with an error.</summary>
-public class UnreachableException(string input, string message, string? hint = null, Exception? inner = null)
+public class SourceUnreachableException(string input, string message, string? hint = null, Exception? inner = null)
     : KeelException(ReasonCodes.RepositoryUnreachable, input, message, hint, inner);
 
 /// <summary>A write or read would leave the target root or follow a link the target's users control.</summary>

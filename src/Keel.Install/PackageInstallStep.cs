@@ -222,7 +222,7 @@ public sealed class PackageInstallStep : IDisposable
         return ex switch
         {
             KeelException keel => new KeelException(keel.Reason, keel.Input, message, keel.Hint, ex),
-            HttpRequestException => new UnreachableException("", message, null, ex),
+            HttpRequestException => new SourceUnreachableException("", message, null, ex),
             _ => new InvalidDataException(message, ex),
         };
     }

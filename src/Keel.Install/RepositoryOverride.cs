@@ -39,8 +39,8 @@ public static class RepositoryOverride
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(request);
         var warnings = new List<string>();
-        var pins = request.Fingerprints.Select(NormalizePin).ToList();
-        var keys = request.Keys.Select(k => k.Contains("://", StringComparison.Ordinal) ? k : Path.GetFullPath(k)).ToList();
+        var pins = NormalizePins(request.Fingerprints);
+        var keys = KeyLocations(request.Keys);
         foreach (var key in keys.Where(k => !k.Contains("://", StringComparison.Ordinal) && !File.Exists(k)))
         {
             throw new FileNotFoundException($"--repo-key {key}: no such file", key);
@@ -95,9 +95,7 @@ public static class RepositoryOverride
         }
 
         // The mirror's own key files are candidates only: RepositoryKeys keeps those matching a pin, refuses the rest.
-        var pinnedCandidates = keys.Count == 0 && pins.Count > 0
-            ? Directory.EnumerateFiles(dir, "RPM-GPG-KEY-*").Order(StringComparer.Ordinal).ToList()
-            : keys;
+        var pinnedCandidates = keys.Count == 0 && pins.Count > 0 ? MirrorKeyFiles(dir) : keys;
         if (pins.Count > 0 && pinnedCandidates.Count == 0)
         {
             throw new SignatureException("--repo " + directory, $"--repo {directory}: --repo-key-fingerprint given but DIR holds no RPM-GPG-KEY-* file to match it", "give the key with --repo-key FILE");
@@ -136,15 +134,24 @@ public static class RepositoryOverride
         }
     }
 
-    private static string NormalizePin(string text)
+    /// <summary>--repo-key-fingerprint values, normalised; a malformed one is an ArgumentException naming the option.</summary>
+    public static List<string> NormalizePins(IEnumerable<string> fingerprints)
     {
         try
         {
-            return OpenPgpKeyRing.NormalizeFingerprint(text);
+            return [.. fingerprints.Select(OpenPgpKeyRing.NormalizeFingerprint)];
         }
         catch (FormatException ex)
         {
             throw new ArgumentException($"--repo-key-fingerprint {ex.Message}", ex);
         }
     }
+
+    /// <summary>--repo-key values: URLs as given, files made absolute (they are read later, from another directory).</summary>
+    public static List<string> KeyLocations(IEnumerable<string> keys) =>
+        [.. keys.Select(k => k.Contains("://", StringComparison.Ordinal) ? k : Path.GetFullPath(k))];
+
+    /// <summary>A local mirror's own key files: candidates for a pin only, never anchors by themselves.</summary>
+    public static List<string> MirrorKeyFiles(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "RPM-GPG-KEY-*").Order(StringComparer.Ordinal)];
 }

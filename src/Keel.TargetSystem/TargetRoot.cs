@@ -263,12 +263,6 @@ public sealed class TargetRoot
         }
     }
 
-    /// <summary>Sets the owner of a resolved path (never following a final symlink).</summary>
-    public void ChownResolved(string pathInRoot, int uid, int gid) => Chown(Resolve(pathInRoot), uid, gid);
-
-    /// <summary>Sets the mode of a resolved path.</summary>
-    public void ChmodResolved(string pathInRoot, UnixFileMode mode) => File.SetUnixFileMode(Resolve(pathInRoot), mode);
-
     /// <summary>Deletes a file or symlink (not its target) if present.</summary>
     public void DeleteFile(string pathInRoot)
     {

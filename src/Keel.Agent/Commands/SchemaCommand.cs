@@ -35,7 +35,7 @@ internal static class SchemaCommand
                 {
                     node = YamlConfigReader.Parse(text, name);
                 }
-                catch (Exception ex) when (ex is FormatException or LimitExceededException)
+                catch (Exception ex) when (YamlConfigReader.IsRefusal(ex))
                 {
                     output.WriteLine(ex.Message + " (error)");
                     invalid = true;

@@ -31,13 +31,6 @@ internal static class ConfigCommandSupport
     }
 
     /// <summary>
-    /// For commands that run the engine: the validated config with `--repo DIR` applied, and its package request; null
-    /// with the errors printed and <paramref name="exitCode"/> set.
-    /// </summary>
-    public static (LoadedConfig Loaded, PackageRequest Request)? LoadForEngine(string path, string[]? presetDirectories, string? repository, TextWriter stderr, out int exitCode) =>
-        LoadForEngine(path, presetDirectories, repository is null ? null : new RepositoryOverrideRequest(repository), stderr, out exitCode);
-
-    /// <summary>
     /// For commands that run the engine: the validated config with the repository options (--repo DIR, --repo-key,
     /// --repo-key-fingerprint, --nogpgcheck) applied, and its package request; null with the errors printed.
     /// </summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Keel.Errors;
 using Keel.Install;
-using Keel.OpenPgp;
 using Keel.Packaging;
 using Keel.Repository;
 using Keel.Repository.Cache;
@@ -134,17 +134,8 @@ internal sealed class RepoOptions
     /// </summary>
     public static IReadOnlyList<RepositoryDefinition> ApplyTrust(IReadOnlyList<RepositoryDefinition> definitions, IReadOnlyList<string> keys, IReadOnlyList<string> fingerprints, bool noGpgCheck, string? maxAge, TextWriter stderr)
     {
-        List<string> pins;
-        try
-        {
-            pins = fingerprints.Select(OpenPgpKeyRing.NormalizeFingerprint).ToList();
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException($"--repo-key-fingerprint {ex.Message}", ex);
-        }
-
-        var keyLocations = keys.Select(k => k.Contains("://", StringComparison.Ordinal) ? k : Path.GetFullPath(k)).ToList();
+        var pins = RepositoryOverride.NormalizePins(fingerprints);
+        var keyLocations = RepositoryOverride.KeyLocations(keys);
         var age = maxAge is null ? (TimeSpan?)null : ParseAge(maxAge);
         var result = new List<RepositoryDefinition>();
         foreach (var def in definitions)
@@ -236,7 +227,7 @@ internal sealed class RepoOptions
             }
             catch (Exception ex) when (def.SkipIfUnavailable && ex is IOException or HttpRequestException or TimeoutException)
             {
-                await stderr.WriteLineAsync($"keel: skipping repository '{def.Id}': {CliErrors.Describe(ex)}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"keel: skipping repository '{def.Id}': {ExitCodes.Describe(ex)}").ConfigureAwait(false);
             }
         }
 
@@ -273,7 +264,7 @@ internal sealed class RepoOptions
         var dir = definition.BaseUrls[0];
         dir = dir.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(dir).LocalPath : dir;
         return !dir.Contains("://", StringComparison.Ordinal) && Directory.Exists(dir)
-            ? Directory.EnumerateFiles(dir, "RPM-GPG-KEY-*").Order(StringComparer.Ordinal).ToList()
+            ? RepositoryOverride.MirrorKeyFiles(dir)
             : throw new ArgumentException($"--repo-key-fingerprint without --repo-key needs a local --repo directory holding RPM-GPG-KEY-* files; '{definition.BaseUrls[0]}' is not one");
     }
 

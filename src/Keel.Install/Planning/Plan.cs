@@ -15,7 +15,15 @@ public enum PlanTargetKind
 }
 
 /// <summary>What a plan writes to: an image file (`keel build -o`) or a device (`keel install --device`), and its size.</summary>
-public sealed record PlanTarget(PlanTargetKind Kind, string Path, long SizeBytes, ImageFormat? Format);
+public sealed record PlanTarget(PlanTargetKind Kind, string Path, long SizeBytes, ImageFormat? Format)
+{
+    /// <summary>Suffix of the temporary image; it is renamed to the output only when complete.</summary>
+    public const string PartialSuffix = ".partial";
+
+    /// <summary>What the engine writes: the partial image beside the output (renamed when complete), or the device itself.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string WritePath => Kind == PlanTargetKind.Image ? Path + PartialSuffix : Path;
+}
 
 /// <summary>What kind of damage a destructive operation does.</summary>
 public enum DestructiveKind

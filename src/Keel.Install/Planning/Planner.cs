@@ -21,7 +21,7 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(target);
         var config = loaded.Config;
         bool image = target.Kind == PlanTargetKind.Image;
-        var work = image ? target.Path + PlanningContext.PartialSuffix : target.Path;
+        var work = target.WritePath;
         var placed = LayoutCalculator.Place(config.Storage.EffectivePartitions(), target.SizeBytes, target.Path, config.Arch, config.Storage.Encryption is not null)
             .Select(p => image ? p with { Device = $"{work} partition {p.Number}" } : p).ToList();
         var settings = ResolvedSettings.Decide(loaded, request, placed, image);

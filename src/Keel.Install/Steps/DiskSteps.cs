@@ -25,7 +25,7 @@ public sealed class StoragePartitionStep() : InstallStep("storage.partition", "P
         string where;
         if (target.Kind == PlanTargetKind.Image)
         {
-            where = target.Path + PlanningContext.PartialSuffix;
+            where = target.WritePath;
             File.Delete(where);
         }
         else
@@ -83,7 +83,7 @@ public sealed class StorageFormatStep() : InstallStep("storage.format", "Make fi
         var trees = TreeSplitter.Split(run.RootPath, layout.Partitions.Select(p => p.Planned.MountPoint).OfType<string>(), run.Work!.Path);
         var target = run.Plan.Target;
         var device = target.Kind == PlanTargetKind.Device;
-        var where = device ? target.Path : target.Path + PlanningContext.PartialSuffix;
+        var where = target.WritePath;
         await DiskWriter.FormatAsync(where, layout, trees, device,
             (p, made) => run.Report($"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", made, layout.Partitions.Count), cancellationToken).ConfigureAwait(false);
         if (device)

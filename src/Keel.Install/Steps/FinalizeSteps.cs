@@ -31,7 +31,7 @@ public sealed class OutputConvertStep() : InstallStep("output.convert", "Write t
     public override async Task RunAsync(InstallRun run, CancellationToken cancellationToken)
     {
         var output = run.Plan.Target.Path;
-        var partial = output + PlanningContext.PartialSuffix;
+        var partial = run.Plan.Target.WritePath;
         var format = run.Plan.Target.Format ?? ImageFormat.Raw;
         if (format == ImageFormat.Raw)
         {

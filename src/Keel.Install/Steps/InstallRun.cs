@@ -50,9 +50,6 @@ public sealed class InstallRun : IDisposable
     /// <summary>The scratch directory (storage.check makes it).</summary>
     public WorkArea? Work { get; internal set; }
 
-    /// <summary>The checked device of an install (storage.check reads it).</summary>
-    public BlockDeviceInfo? Device { get; internal set; }
-
     /// <summary>The package steps' state: repositories, the resolved set, the downloaded files.</summary>
     public PackageInstallStep? Packages { get; internal set; }
 
@@ -80,7 +77,7 @@ public sealed class InstallRun : IDisposable
         Work?.Dispose();
         if (Plan.Target.Kind == PlanTargetKind.Image)
         {
-            File.Delete(Plan.Target.Path + PlanningContext.PartialSuffix);
+            File.Delete(Plan.Target.WritePath);
         }
     }
 }

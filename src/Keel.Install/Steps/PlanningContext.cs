@@ -9,9 +9,6 @@ namespace Keel.Install.Steps;
 /// <summary>What every step's description is made from: the config, the package request, the target, the placed partitions and the decisions.</summary>
 public sealed record PlanningContext(LoadedConfig Loaded, PackageRequest Request, PlanTarget Target, IReadOnlyList<PlannedPartition> Partitions, ResolvedSettings Settings)
 {
-    /// <summary>Suffix of the temporary image; it is renamed to the output only when complete.</summary>
-    public const string PartialSuffix = ".partial";
-
     /// <summary>The config model.</summary>
     public MachineConfig Config => Loaded.Config;
 
@@ -19,5 +16,5 @@ public sealed record PlanningContext(LoadedConfig Loaded, PackageRequest Request
     public bool Image => Target.Kind == PlanTargetKind.Image;
 
     /// <summary>What is written: the partial image beside the output, or the device itself.</summary>
-    public string Work => Image ? Target.Path + PartialSuffix : Target.Path;
+    public string Work => Target.WritePath;
 }

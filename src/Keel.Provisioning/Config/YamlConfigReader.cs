@@ -14,6 +14,12 @@ namespace Keel.Provisioning.Config;
 /// </summary>
 public static partial class YamlConfigReader
 {
+    /// <summary>
+    /// True for the ways this reader refuses a document: malformed YAML (FormatException) or one over the node budget
+    /// (LimitExceededException). Callers that skip or report a refused part catch exactly these.
+    /// </summary>
+    public static bool IsRefusal(Exception exception) => exception is FormatException or LimitExceededException;
+
     /// <summary>Largest document accepted, in characters.</summary>
     public const int MaxDocumentChars = 16 * 1024 * 1024;
 

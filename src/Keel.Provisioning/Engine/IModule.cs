@@ -1,3 +1,5 @@
+using Keel.Errors;
+
 namespace Keel.Provisioning.Engine;
 
 /// <summary>A cloud-init config module: its name (as in cloud.cfg), default frequency, stage and action.</summary>
@@ -14,6 +16,17 @@ public interface IModule
 
     /// <summary>Applies the module; throws (IOException, InvalidDataException, FormatException ...) naming what failed.</summary>
     ModuleOutcome Run(ModuleContext context);
+}
+
+/// <summary>The failures a module reports as a one-line message (anything else is a bug and keeps its type name).</summary>
+public static class ModuleFailures
+{
+    /// <summary>
+    /// IO, bad data or text, permissions, and Keel's own refusals (a link into or out of the root, a limit): what bad
+    /// config or a hostile root produces, worded for the status by whoever threw it.
+    /// </summary>
+    public static bool IsExpected(Exception exception) =>
+        exception is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or KeelException;
 }
 
 /// <summary>How a module run ended when it did not throw.</summary>

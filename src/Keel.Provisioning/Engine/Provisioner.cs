@@ -233,7 +233,7 @@ public sealed class Provisioner
         {
             // A module boundary: whatever one module hits is recorded and the remaining modules still run.
             result.Result = "failed";
-            result.Error = ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or KeelException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            result.Error = ModuleFailures.IsExpected(ex) ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             status.Errors.Add(new StatusMessage { Source = module.Name, Message = result.Error });
             _log.WriteLine($"{module.Name}: FAILED: {result.Error}");
         }

@@ -55,7 +55,7 @@ public static class SystemConfig
             {
                 configs.Add(YamlConfigReader.ParseMap(text, name));
             }
-            catch (Exception ex) when (ex is FormatException or LimitExceededException)
+            catch (Exception ex) when (YamlConfigReader.IsRefusal(ex))
             {
                 diagnostics.Add(new(Severity.Error, name, ex.Message));
             }

@@ -85,7 +85,7 @@ public sealed class ScriptsModule(bool vendor) : CloudConfigModule(vendor ? "scr
             {
                 ScriptRunner.Run(context, dir + "/" + name, throughShell: false);
             }
-            catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception)
+            catch (IOException ex)
             {
                 failures.Add(ex.Message);
             }

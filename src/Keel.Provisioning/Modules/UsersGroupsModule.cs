@@ -62,7 +62,7 @@ public sealed class UsersGroupsModule() : CloudConfigModule("users_groups", Freq
             {
                 CreateUser(context, db, user);
             }
-            catch (Exception ex) when (ex is IOException or KeelException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            catch (Exception ex) when (ModuleFailures.IsExpected(ex))
             {
                 errors.Add($"user {name} (line {user.Line}): {ex.Message}");
             }

@@ -49,7 +49,7 @@ public sealed class WriteFilesModule(bool deferred)
             {
                 WriteOne(context, entry, i, journal);
             }
-            catch (Exception ex) when (ex is IOException or KeelException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            catch (Exception ex) when (ModuleFailures.IsExpected(ex))
             {
                 errors.Add(ex.Message.StartsWith("write_files.", StringComparison.Ordinal) ? ex.Message : $"write_files.{i}: {ex.Message}");
             }

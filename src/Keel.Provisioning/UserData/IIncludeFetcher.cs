@@ -121,7 +121,7 @@ public sealed class LocalIncludeFetcher : IIncludeFetcher
 
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new UnreachableException(url, $"#include {url}: {hop}HTTP {code}");
+                    throw new SourceUnreachableException(url, $"#include {url}: {hop}HTTP {code}");
                 }
 
                 if (response.Content.Headers.ContentLength is long length and > MaxBytes)
@@ -138,7 +138,7 @@ public sealed class LocalIncludeFetcher : IIncludeFetcher
             }
             catch (HttpRequestException ex)
             {
-                throw new UnreachableException(url, $"#include {url}: {hop}{Describe(ex)}", inner: ex);
+                throw new SourceUnreachableException(url, $"#include {url}: {hop}{Describe(ex)}", inner: ex);
             }
         }
     }
@@ -149,7 +149,7 @@ public sealed class LocalIncludeFetcher : IIncludeFetcher
         var raw = response.Headers.TryGetValues("Location", out var values) ? values.FirstOrDefault() : null;
         if (string.IsNullOrWhiteSpace(raw))
         {
-            throw new UnreachableException(url, $"#include {url}: {hop}HTTP {code} without a Location");
+            throw new SourceUnreachableException(url, $"#include {url}: {hop}HTTP {code} without a Location");
         }
 
         return Uri.TryCreate(current, raw.Trim(), out var next)

@@ -47,7 +47,7 @@ public sealed class AssembledUserData
                             diagnostics.Add(new(Severity.Error, where, $"cloud-config must be a mapping, found {node.TypeName}; part ignored"));
                         }
                     }
-                    catch (Exception ex) when (ex is FormatException or LimitExceededException)
+                    catch (Exception ex) when (YamlConfigReader.IsRefusal(ex))
                     {
                         diagnostics.Add(new(Severity.Error, where, ex.Message + "; part ignored"));
                     }
@@ -73,7 +73,7 @@ public sealed class AssembledUserData
             // Each part kept to the node budget can still add up past it (list(append) of shared subtrees).
             YamlConfigReader.CheckExpandedSize(merged, source);
         }
-        catch (Exception ex) when (ex is FormatException or LimitExceededException)
+        catch (Exception ex) when (YamlConfigReader.IsRefusal(ex))
         {
             diagnostics.Add(new(Severity.Error, source, ex.Message));
             merged = CloudMap.Empty;

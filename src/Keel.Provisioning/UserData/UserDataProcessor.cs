@@ -212,7 +212,7 @@ public sealed class UserDataProcessor
             catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or HttpRequestException or TaskCanceledException or UnauthorizedAccessException or TimeoutException or KeelException)
             {
                 // An include that is unreachable or refused is skipped, as cloud-init skips it; one that was cut at a limit is an error.
-                var severity = ex is KeelException { Reason: ReasonCodes.LimitExceeded } ? Severity.Error : Severity.Warning;
+                var severity = ex is LimitExceededException ? Severity.Error : Severity.Warning;
                 result.Diagnostics.Add(new(severity, source, ExitCodes.Describe(ex)));
                 continue;
             }
@@ -235,7 +235,7 @@ public sealed class UserDataProcessor
         {
             root = YamlConfigReader.Parse(archive, source + " (#cloud-config-archive)");
         }
-        catch (Exception ex) when (ex is FormatException or LimitExceededException)
+        catch (Exception ex) when (YamlConfigReader.IsRefusal(ex))
         {
             result.Diagnostics.Add(new(Severity.Error, source, ex.Message));
             return;
