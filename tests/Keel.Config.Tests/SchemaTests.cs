@@ -26,6 +26,17 @@ public class SchemaTests
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public void Medium_schema_and_model_agree()
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "schemas", "keel-v1-medium.schema.json");
+        var schema = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        Assert.Equal(File.ReadAllText(path), ConfigSchema.ReadMedium());
+        var problems = new List<string>();
+        Compare(typeof(MediumConfig), schema, "", new MediumConfig(), problems);
+        Assert.Empty(problems);
+    }
+
     private static void Compare(Type type, JsonElement schema, string path, object defaults, List<string> problems)
     {
         if (schema.GetProperty("additionalProperties").GetBoolean())

@@ -16,9 +16,33 @@ public static class ConfigLoader
     public const int MaxDepth = 32;
 
     /// <summary>Reads and binds <paramref name="path"/>; IO failures propagate as IOException.</summary>
-    public static ConfigLoadResult LoadFile(string path)
+    public static ConfigLoadResult LoadFile(string path) =>
+        Parse(ReadBounded(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+
+    /// <summary>Binds YAML <paramref name="text"/>; <paramref name="source"/> names it in messages, relative paths resolve against <paramref name="baseDirectory"/>.</summary>
+    public static ConfigLoadResult Parse(string text, string source, string baseDirectory)
+    {
+        var (config, map, diagnostics, unsupported) = ParseDocument<MachineConfig>(text, "Machine");
+        return new ConfigLoadResult(config is null ? null : new LoadedConfig(source, baseDirectory, config, map), diagnostics, unsupported);
+    }
+
+    /// <summary>Reads and binds a `kind: Medium` document at <paramref name="path"/>; IO failures propagate as IOException.</summary>
+    public static MediumLoadResult LoadMediumFile(string path)
+    {
+        var text = ReadBounded(path);
+        var (config, map, diagnostics, unsupported) = ParseDocument<MediumConfig>(text, "Medium");
+        var loaded = config is null ? null : new LoadedMedium(path, Path.GetDirectoryName(Path.GetFullPath(path))!, config, map);
+        return new MediumLoadResult(loaded, diagnostics, unsupported);
+    }
+
+    private static string ReadBounded(string path)
     {
         var info = new FileInfo(path);
+        if (Directory.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: is a directory, not a config file");
+        }
+
         if (!info.Exists)
         {
             throw new FileNotFoundException($"{path}: no such config file", path);
@@ -29,13 +53,16 @@ public static class ConfigLoader
             throw new InvalidDataException($"{path}: config of {info.Length} bytes exceeds the limit of {MaxFileBytes}");
         }
 
-        return Parse(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return File.ReadAllText(path);
     }
 
-    /// <summary>Binds YAML <paramref name="text"/>; <paramref name="source"/> names it in messages, relative paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public static ConfigLoadResult Parse(string text, string source, string baseDirectory)
+    // One document of kind <paramref name="kind"/>: shape and apiVersion checked, then bound to T. A document of the
+    // other kind is refused by name, so `keel build medium.yaml` says what the file is instead of listing unknown keys.
+    private static (T? Config, SourceMap Map, List<ConfigDiagnostic> Diagnostics, bool Unsupported) ParseDocument<T>(string text, string kind)
+        where T : class, new()
     {
         var diagnostics = new List<ConfigDiagnostic>();
+        var map = new SourceMap();
         YamlMappingNode root;
         try
         {
@@ -48,7 +75,7 @@ public static class ConfigLoader
                 diagnostics.Add(new ConfigDiagnostic(Severity.Error, "", line, col,
                     stream.Documents.Count == 0 ? "the document is empty" : stream.Documents.Count > 1 ? "expected one YAML document, found several" : "the document must be a mapping of keys",
                     "start with 'apiVersion: keel/v1'"));
-                return new ConfigLoadResult(null, diagnostics, false);
+                return (null, map, diagnostics, false);
             }
 
             root = mapping;
@@ -56,18 +83,26 @@ public static class ConfigLoader
         catch (YamlException ex)
         {
             diagnostics.Add(new ConfigDiagnostic(Severity.Error, "", (int)ex.Start.Line, (int)ex.Start.Column, "malformed YAML: " + OneLine(ex)));
-            return new ConfigLoadResult(null, diagnostics, false);
+            return (null, map, diagnostics, false);
         }
 
         if (!CheckApiVersion(root, diagnostics))
         {
-            return new ConfigLoadResult(null, diagnostics, true);
+            return (null, map, diagnostics, true);
         }
 
-        var map = new SourceMap();
+        if (root.Children.TryGetValue(new YamlScalarNode("kind"), out var kindNode) && kindNode is YamlScalarNode { Value: { } declared }
+            && declared != kind && declared is "Machine" or "Medium")
+        {
+            diagnostics.Add(new ConfigDiagnostic(Severity.Error, "kind", (int)kindNode.Start.Line, (int)kindNode.Start.Column,
+                $"this is a '{declared}' document, not a '{kind}' one",
+                declared == "Medium" ? "build an installer medium with 'keel media build'" : "install or build a machine with 'keel install' or 'keel build'"));
+            return (null, map, diagnostics, false);
+        }
+
         map.Add("", (int)root.Start.Line, (int)root.Start.Column);
-        var config = new ConfigBinder(diagnostics, map).Bind<MachineConfig>(root);
-        return new ConfigLoadResult(new LoadedConfig(source, baseDirectory, config, map), diagnostics, false);
+        var config = new ConfigBinder(diagnostics, map).Bind<T>(root);
+        return (config, map, diagnostics, false);
     }
 
     /// <summary>False (with a diagnostic) for an apiVersion other than keel/v1; a missing one is an ordinary error the binder reports.</summary>

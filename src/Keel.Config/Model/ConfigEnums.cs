@@ -66,3 +66,25 @@ public enum ImageFormat
     [ConfigValue("vhd")] Vhd,
     [ConfigValue("vhdx")] Vhdx,
 }
+
+/// <summary>The kind of a medium document.</summary>
+public enum MediumKind
+{
+    [ConfigValue("Medium")] Medium,
+}
+
+/// <summary>What the machine does after an install from the medium.</summary>
+public enum InstallAfter
+{
+    [ConfigValue("reboot")] Reboot,
+    [ConfigValue("poweroff")] Poweroff,
+    [ConfigValue("none")] None,
+}
+
+/// <summary>How a medium stores its live root.</summary>
+public enum LiveRootFormat
+{
+    [ConfigValue("squashfs")] Squashfs,
+    [ConfigValue("erofs")] Erofs,
+    [ConfigValue("initramfs")] Initramfs,
+}

@@ -55,6 +55,9 @@ public sealed class MachineConfig
 
     public OutputConfig Output { get; set; } = new();
 
+    /// <summary>How an install from the installer medium runs and ends.</summary>
+    public InstallConfig Install { get; set; } = new();
+
     /// <summary>Null: UUIDs are random; set: every UUID is derived from it, for bit-identical rebuilds.</summary>
     public string? Seed { get; set; }
 }
