@@ -1,3 +1,4 @@
+using Keel.Tests;
 using Keel.Packaging;
 using Keel.Repository.Definitions;
 using Keel.Repository.Download;

@@ -1,3 +1,4 @@
+using Keel.Tests;
 using Keel.Errors;
 using Keel.Repository.Definitions;
 

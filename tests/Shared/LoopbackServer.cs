@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Keel.Repository.Tests;
+namespace Keel.Tests;
 
 /// <summary>A tiny HTTP server on 127.0.0.1 serving a directory, with hooks to misbehave per request.</summary>
 internal sealed class LoopbackServer : IDisposable
