@@ -1,8 +1,8 @@
-using Keel.Tests;
 using Keel.Packaging;
 using Keel.Repository.Definitions;
 using Keel.Repository.Download;
 using Keel.Repository.Sources;
+using Keel.Tests;
 
 namespace Keel.Repository.Tests;
 

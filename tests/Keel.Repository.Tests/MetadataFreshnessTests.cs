@@ -1,6 +1,6 @@
-using Keel.Tests;
 using Keel.Errors;
 using Keel.Repository.Definitions;
+using Keel.Tests;
 
 namespace Keel.Repository.Tests;
 
