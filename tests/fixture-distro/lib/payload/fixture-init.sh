@@ -180,7 +180,15 @@ medium_device() {
             d=/dev/${sys##*/}
             [ -b "$d" ] || continue
             if [ -e "$sys/partition" ]; then [ $pass = part ] || continue; else [ $pass = disk ] || continue; fi
-            [ "$(iso_label "$d")" = "$1" ] && { echo "$d"; return 0; }
+            [ "$(iso_label "$d")" = "$1" ] || continue
+            if [ $pass = part ]; then
+                # The disk may have been unreadable a moment ago (still probing its partitions):
+                # ask it again, it wins when it carries the label too.
+                disk=$(readlink -f "$sys"); disk=${disk%/*}; disk=/dev/${disk##*/}
+                [ -b "$disk" ] && [ "$(iso_label "$disk")" = "$1" ] && d=$disk
+            fi
+            echo "$d"
+            return 0
         done
     done
     findfs "LABEL=$1" 2>/dev/null
