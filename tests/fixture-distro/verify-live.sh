@@ -2,7 +2,7 @@
 # Boots the fixture distribution's live environment from a hand-made hybrid ISO, the way the
 # installer medium will (docs/fixture-distro.md, "The live environment"):
 #
-#   tests/fixture-distro/verify-live.sh [--keep] [--only cdrom|usb] [DEST]
+#   tests/fixture-distro/verify-live.sh [--keep] [--only cdrom|usb|initramfs] [DEST]
 #
 # It installs the "live" preset (without keel, which comes from another repository) from DEST
 # with rpm --root, squashes the root (squashfs for the CD boot, erofs for the USB boot), makes
@@ -13,8 +13,9 @@
 # network (DHCP), and as a USB stick (qemu-xhci + usb-storage). Each boot must reach
 # "fixture-init: boot finished" and print what the live system sees (medium mounted at
 # /run/keel/medium, /run/keel files from the initramfs, overlay root, a oneshot service, efivarfs,
-# the DHCP lease, /etc/issue.d). A third boot of a medium whose root image does not match its
-# digest must stop in the initramfs. Prints boot times. Needs root, xorriso, squashfs-tools,
+# the DHCP lease, /etc/issue.d). A medium whose UKI carries the whole root as its initramfs
+# (no squashfs) must boot too, and one whose root image does not match its digest must stop in
+# the initramfs. Prints boot times. Needs root, xorriso, squashfs-tools,
 # erofs-utils, mtools, dosfstools, qemu-system-x86, ovmf. Not part of the test suite (about 3-5
 # minutes under TCG).
 set -euo pipefail
@@ -146,9 +147,30 @@ build_medium() {
         --include /tmp/live-root.sha256 /etc/keel/live-root.sha256 --include /tmp/test.txt /etc/keel/test.txt \
         /tmp/initrd.img "$kver" > "$WORK/dracut.out" 2>&1 || fail "dracut --add dmsquash-live failed: $(tail -n 3 "$WORK/dracut.out")"
     mv "$R/tmp/initrd.img" "$m/initrd.img"
-    # The UKI, as tests/boot-fixture/build.sh glues it.
+    make_iso "$name" "root=live:LABEL=$LABEL rd.live.image console=ttyS0 rd.timeout=60"
+    ok "medium $name: $fstype root $(( $(stat -c %s "$m/tree/LiveOS/squashfs.img") / 1048576 )) MiB, initramfs $(( $(stat -c %s "$m/initrd.img") / 1024 )) KiB, ISO $(( $(stat -c %s "$m.iso") / 1048576 )) MiB, built in $((SECONDS - started)) s"
+}
+
+# build_ram_medium: WORK/ram.iso, whose UKI's initramfs is the whole live root (Azure Linux 3.0's
+# way): /init is the fixture's init, / stays the kernel's rootfs, nothing else is on the ISO.
+build_ram_medium() {
+    local m=$WORK/ram started=$SECONDS
+    mkdir -p "$m/tree"
+    ln -sfn usr/lib/systemd/systemd "$R/init"
+    (cd "$R" && find . -mindepth 1 \( -path ./tmp -prune -o -print \) | sed 's|^\./||' | LC_ALL=C sort \
+        | cpio -o -H newc -R 0:0 --quiet) | gzip -6 > "$m/initrd.img"
+    rm -f "$R/init"
+    make_iso ram "console=ttyS0"
+    ok "medium ram: the live root as the initramfs, $(( $(stat -c %s "$m/initrd.img") / 1048576 )) MiB gzip, ISO $(( $(stat -c %s "$m.iso") / 1048576 )) MiB, built in $((SECONDS - started)) s"
+}
+
+# make_iso NAME CMDLINE: glues WORK/NAME/initrd.img and the kernel into a UKI, as
+# tests/boot-fixture/build.sh does, puts it on an ESP as the fallback boot loader and makes the
+# hybrid ISO WORK/NAME.iso of WORK/NAME/tree.
+make_iso() {
+    local name=$1 m=$WORK/$1
     printf 'ID=azurelinux\nNAME="Keel fixture live"\n' > "$m/osrel"
-    printf 'root=live:LABEL=%s rd.live.image console=ttyS0 rd.timeout=60' "$LABEL" > "$m/cmdline"
+    printf '%s' "$2" > "$m/cmdline"
     local align=4096 end osrel_vma cmdline_vma linux_vma initrd_vma
     end=$(objdump -h "$stub" | awk 'NF == 7 && $1 ~ /^[0-9]+$/ { print $3, $4 }' | while read -r size vma; do
         echo $((16#$vma + 16#$size)); done | sort -n | tail -n 1)
@@ -173,7 +195,6 @@ build_medium() {
         -append_partition 2 C12A7328-F81F-11D2-BA4B-00A0C93EC93B "$m/esp.img" -appended_part_as_gpt \
         -e --interval:appended_partition_2:all:: -no-emul-boot -partition_offset 16 "$m/tree/" > "$WORK/xorriso-$name.out" 2>&1 \
         || fail "xorriso failed: $(tail -n 3 "$WORK/xorriso-$name.out")"
-    ok "medium $name: $fstype root $(( $(stat -c %s "$m/tree/LiveOS/squashfs.img") / 1048576 )) MiB, initramfs $(( $(stat -c %s "$m/initrd.img") / 1024 )) KiB, ISO $(( $(stat -c %s "$m.iso") / 1048576 )) MiB, built in $((SECONDS - started)) s"
 }
 
 # boot NAME HOW EXPECT: boots WORK/NAME.iso (HOW: cdrom|usb) until the console shows EXPECT (or 300 s).
@@ -237,6 +258,18 @@ if [[ -z $only || $only == usb ]]; then
         console_has "$c" "$want"
     done
     ok "USB boot (qemu-xhci + usb-storage, whole disk /dev/sda preferred over its partitions, erofs root, no network): boot finished after ${usb_seconds} s"
+fi
+
+if [[ -z $only || $only == initramfs ]]; then
+    build_ram_medium
+    boot ram cdrom 'LIVE-ISSUE: pre-login text'
+    c=$WORK/ram-cdrom.console.txt
+    ram_seconds=$BOOT_SECONDS
+    for want in "LIVE-REPORT root=rootfs" "(/ is the initramfs)" "LIVE-REPORT writable=yes" "LIVE-REPORT efibootmgr=ok" "fixture-init: eth0 10.0.2.15/24 via 10.0.2.2" "fixture-init: boot finished"; do
+        console_has "$c" "$want"
+    done
+    grep -q 'cannot remount' "$c" && fail "fixture-rc tried to remount the initramfs root"
+    ok "all-in-initramfs boot (-cdrom, / is the kernel's rootfs, user network): boot finished after ${ram_seconds} s"
 fi
 
 if [[ -z $only ]]; then

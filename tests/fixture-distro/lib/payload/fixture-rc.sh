@@ -39,6 +39,22 @@ load_module() { # NAME: insmod NAME after its modules.dep dependencies (listed a
 if [ -n "$kdir" ]; then
     for m in fat vfat nls_cp437 nls_ascii nls_utf8; do load_module "$m"; done
 fi
+# When / is the initramfs itself (a live system kept all in RAM), no initramfs stage loaded the
+# disk, network and file system drivers: load every module of the tree, as udev's coldplug
+# would for the hardware present.
+root_type=$($bb awk '$2 == "/" {t = $3} END {print t}' /proc/mounts 2>/dev/null)
+case $root_type in
+    rootfs|ramfs|tmpfs)
+        if [ -n "$kdir" ] && [ -f "$kdir/modules.order" ]; then
+            # modules.order lists dependencies first (kernel-modules writes it so); one insmod
+            # each, a module already loaded just fails.
+            while read -r path; do
+                $bb insmod "$kdir/$path" 2>/dev/null
+            done < "$kdir/modules.order"
+            say "loaded the modules of ${kdir##*/} (/ is the initramfs)"
+        fi
+        ;;
+esac
 
 # The firmware's variables, as systemd mounts them on a UEFI boot (efibootmgr needs them).
 if [ -d /sys/firmware/efi ]; then
@@ -93,7 +109,8 @@ fi
 # /usr/lib/systemd/fixture-udhcpc. Other keys are not read.
 network_files=$(ls -1 /etc/systemd/network/*.network 2>/dev/null | LC_ALL=C $bb sort)
 if [ -n "$network_files" ]; then
-    [ -z "$kdir" ] || load_module virtio_net
+    # virtio_pci is the transport of a virtio NIC (the initramfs loads it; not when / is the initramfs).
+    [ -z "$kdir" ] || { load_module virtio_pci; load_module virtio_net; }
     $bb mkdir -p /run/fixture-rc
     configured=" "
     for file in $network_files; do
