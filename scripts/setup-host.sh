@@ -16,6 +16,8 @@ packages=(
   e2fsprogs xfsprogs util-linux mount  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap, losetup (xfs fill)
   coreutils systemd time       # stat(1) in the device checks; systemctl --root for services; /usr/bin/time in bench/
   cryptsetup-bin               # the fixture packages the host cryptsetup for first-boot LUKS2 encryption
+  efibootmgr fdisk             # the fixture packages them for the live installer (efibootmgr; sfdisk is in fdisk)
+  squashfs-tools erofs-utils   # tests/fixture-distro/verify-live.sh squashes the live root (mksquashfs, mkfs.erofs)
   debootstrap debian-archive-keyring xorriso  # cloud-init 22.4.2 chroot for side-by-side tests; keel-agent reads iso9660 seeds
 )
 

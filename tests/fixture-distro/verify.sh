@@ -10,7 +10,11 @@
 # - (x86_64) that set installed with --dbpath /usr/lib/sysimage/rpm works in a chroot: bash,
 #   rpm -qa, every ELF file's libraries, sshd -t, the unit files, dracut's initramfs;
 # - an old openssh/sudo shows its advisories in "dnf updateinfo" and "upgrade --security"
-#   fixes them; moby-engine is replaced by podman-docker (obsoletes).
+#   fixes them; moby-engine is replaced by podman-docker (obsoletes);
+# - (x86_64) the installer tools run in that root (mkfs.*, fsck, sgdisk, sfdisk, objcopy
+#   --add-section, efibootmgr, systemctl --root enable) and dracut --add dmsquash-live adds the
+#   live medium's modules. tests/fixture-distro/verify-live.sh boots a live ISO (not run here).
+# KEEP_SCRATCH=1 keeps the scratch directory for debugging.
 # Needs root (rpm --root chroots for scriptlets). Prints "ok:" lines; exits 1 on the first failure.
 set -euo pipefail
 
@@ -32,7 +36,7 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/keel-fixture-verify.XXXXXX")
 export GNUPGHOME=$SCRATCH/gnupg
 cleanup() {
     gpgconf --kill gpg-agent >/dev/null 2>&1 || true
-    rm -rf -- "$SCRATCH"
+    [[ -n ${KEEP_SCRATCH-} ]] || rm -rf -- "$SCRATCH"
 }
 trap cleanup EXIT
 mkdir -m 700 "$GNUPGHOME"
@@ -72,17 +76,33 @@ compressors=$(rpm -qp --nosignature --qf '%{PAYLOADCOMPRESSOR}\n' "${RPMS[@]}" |
 ok "${#RPMS[@]} packages: signatures OK (rpmkeys), zstd payloads; unsigned-key and corrupted cases fail"
 
 # --- presets match comps ---------------------------------------------------------------
-/usr/bin/python3 - "$FIXTURE_DIR" <<'PY' || fail "presets/*.yaml and comps.xml disagree (see above)"
-import sys, glob, os, xml.etree.ElementTree as ET
+# A preset with an environment mirrors comps; one without (live) must name only packages of this
+# repository, except those that come from another one (keel: the agent repository).
+/usr/bin/python3 - "$FIXTURE_DIR" "$DEST" <<'PY' || fail "presets/*.yaml and comps.xml disagree (see above)"
+import sys, glob, os, gzip, xml.etree.ElementTree as ET
 import yaml
-d = sys.argv[1]
+d, dest = sys.argv[1], sys.argv[2]
+FOREIGN = {"keel"}
 root = ET.parse(os.path.join(d, "comps.xml")).getroot()
 groups = {g.findtext("id"): {p.text for p in g.iter("packagereq") if p.get("type") in ("mandatory", "default")}
           for g in root.findall("group")}
 envs = {e.findtext("id"): [g.text for g in e.find("grouplist")] for e in root.findall("environment")}
+ns = {"r": "http://linux.duke.edu/metadata/repo", "c": "http://linux.duke.edu/metadata/common"}
+repomd = ET.parse(os.path.join(dest, "repodata", "repomd.xml")).getroot()
+primary = next(x.find("r:location", ns).get("href") for x in repomd.findall("r:data", ns) if x.get("type") == "primary")
+names = {p.findtext("c:name", namespaces=ns) for p in ET.parse(gzip.open(os.path.join(dest, primary))).getroot().findall("c:package", ns)}
 bad = 0
+with_env = 0
 for path in sorted(glob.glob(os.path.join(d, "presets", "*.yaml"))):
     p = yaml.safe_load(open(path))
+    if "environment" not in p:
+        unknown = sorted(set(p["packages"]) - names - FOREIGN)
+        if unknown:
+            print(f"{path}: packages not in the repository: {unknown}"); bad = 1
+        if p.get("groups"):
+            print(f"{path}: groups without an environment"); bad = 1
+        continue
+    with_env += 1
     want_groups = envs.get(p["environment"])
     if want_groups is None:
         print(f"{path}: environment {p['environment']} is not in comps.xml"); bad = 1; continue
@@ -91,11 +111,11 @@ for path in sorted(glob.glob(os.path.join(d, "presets", "*.yaml"))):
     want = set().union(*(groups[g] for g in want_groups))
     if set(p["packages"]) != want:
         print(f"{path}: only in preset {sorted(set(p['packages']) - want)}, only in comps {sorted(want - set(p['packages']))}"); bad = 1
-if len(glob.glob(os.path.join(d, "presets", "*.yaml"))) != len(envs):
-    print("presets/ and comps.xml environments differ in number"); bad = 1
+if with_env != len(envs):
+    print("presets/ with an environment and comps.xml environments differ in number"); bad = 1
 sys.exit(bad)
 PY
-ok "presets/*.yaml equal the comps environments"
+ok "presets/*.yaml equal the comps environments; live names only packages of the repository (and keel)"
 
 # --- dnf -------------------------------------------------------------------------------
 # dnf in a scratch root, gpgcheck and repo_gpgcheck on, no host repositories.
@@ -117,7 +137,8 @@ preset_names() {
 # dnf 4 has no "@^environment" spelling (dnf 5 does); "@environment-id" selects the environment.
 for arch in x86_64 aarch64; do
     for preset in "$FIXTURE_DIR"/presets/*.yaml; do
-        env=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["environment"])' "$preset")
+        env=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1])).get("environment", ""))' "$preset")
+        [[ -n $env ]] || continue # live: resolved by name below
         root=$SCRATCH/resolve-$arch-${env}
         mkdir -p "$root"
         dnf_in "$root" -q -y --forcearch="$arch" makecache > /dev/null 2>&1 || fail "dnf makecache ($arch) failed"
@@ -131,6 +152,14 @@ for arch in x86_64 aarch64; do
         [[ -z $wrong_arch ]] || fail "@$env ($arch) picked packages of another arch: $wrong_arch"
         ok "dnf resolves @$env for $arch: $(transaction_names "$out" | wc -l) packages"
     done
+    # The live preset by package names, without keel (another repository carries it).
+    mapfile -t live < <(preset_names "$FIXTURE_DIR/presets/live.yaml" | grep -vx keel)
+    out=$SCRATCH/resolve-$arch-live.out
+    dnf_in "$SCRATCH/resolve-$arch-minimal-environment" --forcearch="$arch" install --assumeno "${live[@]}" > "$out" 2>&1 || true
+    grep -q '^Dependencies resolved' "$out" || fail "dnf did not resolve the live preset for $arch: $(grep -A4 '^Error' "$out" | tr -s ' \n' ' ')"
+    missing=$(comm -23 <(printf '%s\n' "${live[@]}" | sort -u) <(transaction_names "$out") | tr '\n' ' ')
+    [[ -z $missing ]] || fail "live ($arch) transaction lacks preset packages: $missing"
+    ok "dnf resolves the live preset (without keel) for $arch: $(transaction_names "$out" | wc -l) packages"
 done
 
 # Real install of the container-host environment.
@@ -230,6 +259,71 @@ if [[ $(uname -m) == x86_64 ]]; then
     chroot "$SCRATCH/luks-initramfs" /usr/sbin/cryptsetup --version > /dev/null 2>&1 || fail "cryptsetup does not run inside the initramfs"
     in_root /usr/bin/dracut --force --include /tmp/missing /x /tmp/x.img > /dev/null 2>&1 && fail "dracut --include accepted a missing file"
     ok "bootable root (x86_64): bash runs, rpm -qa lists $qa packages, all ELF libraries resolve, sshd -t passes, dracut makes a reproducible initramfs for $kver ($(grep -c '\.ko$' <<< "$listing") modules), and one with cryptsetup and an --include'd key"
+
+    # The tools Keel's engine runs when it installs from the live medium, run in that root.
+    tool_rpms=()
+    for name in e2fsprogs dosfstools gdisk efibootmgr xfsprogs binutils; do
+        tool_rpms+=("$(ls "$DEST"/Packages/"${name:0:1}"/"$name"-[0-9]*.x86_64.rpm | head -n 1)")
+    done
+    rpm --root "$broot" --dbpath /usr/lib/sysimage/rpm -i --quiet "${RPM_INSTALL_FLAGS[@]}" "${tool_rpms[@]}" > "$SCRATCH/tools.out" 2>&1 \
+        || fail "installing the installer tools failed: $(tail -n 3 "$SCRATCH/tools.out")"
+    [[ -e $broot/dev/zero ]] || mknod -m 666 "$broot/dev/zero" c 1 5
+    [[ -e $broot/dev/urandom ]] || mknod -m 666 "$broot/dev/urandom" c 1 9
+    # Each in a private mount namespace with /proc mounted, as in the live system (e2fsprogs asks
+    # /proc/mounts whether a file system is mounted).
+    t() {
+        unshare --mount --propagation private chroot "$broot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin \
+            /usr/bin/sh -c 'mount -t proc proc /proc && exec "$@"' sh "$@" > "$SCRATCH/tool.out" 2>&1 \
+            || fail "in the root: $*: $(tail -n 3 "$SCRATCH/tool.out")"
+    }
+    [[ -f $broot/etc/mke2fs.conf ]] || fail "e2fsprogs lacks /etc/mke2fs.conf"
+    t dd if=/dev/zero of=/tmp/ext4.img bs=1M count=0 seek=16
+    t mkfs.ext4 -F -q -L ROOTTEST /tmp/ext4.img
+    t e2fsck -fn /tmp/ext4.img
+    t tune2fs -l /tmp/ext4.img
+    grep -q 'volume name: *ROOTTEST' "$SCRATCH/tool.out" || fail "tune2fs -l does not show the label mkfs.ext4 set"
+    t debugfs -R 'ls -l /' /tmp/ext4.img
+    grep -q 'lost+found' "$SCRATCH/tool.out" || fail "debugfs does not list lost+found"
+    t mkfs.vfat -C -n ESPTEST /tmp/fat.img 8192
+    t fsck.fat -n /tmp/fat.img
+    t dd if=/dev/zero of=/tmp/xfs.img bs=1M count=0 seek=320
+    t mkfs.xfs -q -f /tmp/xfs.img
+    t xfs_repair -n /tmp/xfs.img
+    t dd if=/dev/zero of=/tmp/disk.img bs=1M count=0 seek=64
+    t sgdisk --version
+    t sgdisk -n 1:2048:+16M -t 1:EF00 /tmp/disk.img
+    t sfdisk -d /tmp/disk.img
+    grep -q 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B' "$SCRATCH/tool.out" || fail "sfdisk does not see the ESP sgdisk made"
+    t mkswap /tmp/fat.img
+    for tool in partx blockdev wipefs losetup fallocate unshare; do t "$tool" --version; done
+    t efibootmgr --version
+    t objcopy --version
+    grep -q 'GNU objcopy' "$SCRATCH/tool.out" || fail "objcopy is not the real one"
+    # A UKI section glued on the stub, as Keel's UkiBuilder does.
+    echo 'root=LABEL=x console=ttyS0' > "$broot/tmp/cmdline"
+    t objcopy --add-section .cmdline=/tmp/cmdline --change-section-vma .cmdline=0x30000 /usr/lib/systemd/boot/efi/linuxx64.efi.stub /tmp/test.efi
+    objdump -h "$broot/tmp/test.efi" | grep -q '\.cmdline' || fail "objcopy --add-section made no .cmdline section"
+    # systemctl --root, as Keel's engine enables units; the preset scriptlets enable nothing.
+    printf '[Unit]\nDescription=test\n[Service]\nExecStart=/usr/bin/true\n[Install]\nWantedBy=multi-user.target\n' > "$broot/usr/lib/systemd/system/keel-test.service"
+    t systemctl --root / --quiet enable keel-test.service
+    # Debian's systemctl names the unit by /lib/systemd/system (its first unit directory), which the
+    # merged-/usr root resolves to /usr/lib/systemd/system.
+    link=$(readlink "$broot/etc/systemd/system/multi-user.target.wants/keel-test.service" || true)
+    [[ $link == /usr/lib/systemd/system/keel-test.service || $link == /lib/systemd/system/keel-test.service ]] \
+        && [[ -f $broot$link ]] \
+        || fail "systemctl --root enable made no multi-user.target.wants link to the unit (got '$link')"
+    t systemctl --root / preset keel-test.service
+    [[ ! -e $broot/etc/systemd/system/multi-user.target.wants/keel-test.service ]] || fail "systemctl preset left the unit enabled (99-default-disable.preset)"
+    # The live initramfs: the medium's drivers and file systems, the live flag; an unknown module fails.
+    in_root /usr/bin/dracut --no-hostonly --force --add dmsquash-live /tmp/initramfs-live.img "$kver" > "$SCRATCH/dracut.out" 2>&1 \
+        || fail "dracut --add dmsquash-live failed: $(tail -n 3 "$SCRATCH/dracut.out")"
+    live_listing=$(gzip -dc "$broot/tmp/initramfs-live.img" | cpio -t --quiet 2>/dev/null)
+    for m in isofs squashfs erofs overlay loop sr_mod ahci usb-storage uas xhci-pci; do
+        grep -q "/$m\.ko$" <<< "$live_listing" || fail "the live initramfs lacks $m.ko"
+    done
+    grep -qx etc/dracut-modules <<< "$live_listing" || fail "the live initramfs lacks etc/dracut-modules"
+    ! in_root /usr/bin/dracut --force --add nonsense /tmp/x.img "$kver" > /dev/null 2>&1 || fail "dracut accepted --add nonsense"
+    ok "installer tools in the root: mkfs.ext4/e2fsck/tune2fs/debugfs, mkfs.vfat/fsck.fat, mkfs.xfs/xfs_repair, sgdisk/sfdisk, mkswap, util-linux tools, efibootmgr, objcopy --add-section, systemctl --root enable; dracut --add dmsquash-live adds the medium's modules"
 fi
 
 # Advisories and upgrade: start from the vulnerable openssh and sudo.

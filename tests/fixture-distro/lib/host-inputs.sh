@@ -8,9 +8,11 @@
 #   modules HOSTROOT KVER LIST   the modules named in LIST (one per line, '#' comments) and
 #                                their modules.dep dependencies, dependencies first, as paths
 #                                relative to /lib/modules/KVER; built-in modules are skipped
-#   libs HOSTROOT LISTDIR        the shared-library closure (DT_NEEDED, recursively) of every
-#                                ELF file named in LISTDIR/*.list, and the dynamic loader:
-#                                one absolute path per line, symlinks and their targets
+#   libs HOSTROOT LISTDIR        the shared-library closure (DT_NEEDED, recursively, looked up
+#                                in a file's DT_RUNPATH first, then Debian's library
+#                                directories) of every ELF file named in LISTDIR/*.list, and
+#                                the dynamic loader: one absolute path per line, symlinks and
+#                                their targets
 #   all HOSTROOT LISTDIR         every host path the above name (for the stamp)
 set -eu
 LC_ALL=C
@@ -70,9 +72,18 @@ is_elf() { [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' 
 # DT_NEEDED sonames of FILE (empty for static binaries and non-ELF files).
 needed() { objdump -p "$1" 2>/dev/null | awk '$1 == "NEEDED" {print $2}'; }
 
+# The DT_RUNPATH (or DT_RPATH) directories of FILE, space-separated; ld.so searches them before
+# the default directories (Debian's systemctl: /usr/lib/x86_64-linux-gnu/systemd). $ORIGIN
+# entries are left out: no host file of the fixture uses them.
+runpath() {
+    objdump -p "$1" 2>/dev/null | awk '$1 == "RUNPATH" || $1 == "RPATH" {n = split($2, d, ":"); for (i = 1; i <= n; i++) if (d[i] ~ /^\//) printf "%s ", d[i]}'
+}
+
+# find_lib SONAME [DIR...]: the first DIR, then Debian's library directories.
 find_lib() {
-    for d in $LIBDIRS; do
-        if [ -e "$hostroot$d/$1" ]; then echo "$d/$1"; return 0; fi
+    so=$1; shift
+    for d in "$@" $LIBDIRS; do
+        if [ -e "$hostroot$d/$so" ]; then echo "$d/$so"; return 0; fi
     done
     return 1
 }
@@ -92,15 +103,20 @@ host_libs() {
         done
     done
     : > "$work/seen"
+    : > "$work/found"
     echo "/lib64/ld-linux-x86-64.so.2" > "$work/out"
     # Breadth-first over DT_NEEDED; every library is visited once.
     while [ -s "$work/queue" ]; do
         : > "$work/next"
         while read -r f; do
+            rp=$(runpath "$f")
             for so in $(needed "$f"); do
-                if grep -qxF "$so" "$work/seen"; then continue; fi
+                # A soname is resolved once, unless FILE's RUNPATH may find another copy.
+                if [ -z "$rp" ] && grep -qxF "$so" "$work/seen"; then continue; fi
+                p=$(find_lib "$so" $rp) || die "library $so (needed by ${f#"$hostroot"}) is not in $hostroot{$rp$LIBDIRS}"
+                if grep -qxF "$p" "$work/found"; then continue; fi
+                echo "$p" >> "$work/found"
                 echo "$so" >> "$work/seen"
-                p=$(find_lib "$so") || die "library $so (needed by ${f#"$hostroot"}) is not in $hostroot{$LIBDIRS}"
                 echo "$p" >> "$work/out"
                 real=$(cd "$hostroot${p%/*}" && readlink -f "${p##*/}")
                 echo "$hostroot${real#"$hostroot"}" >> "$work/next"

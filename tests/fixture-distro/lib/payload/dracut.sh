@@ -3,12 +3,15 @@
 # command line for the calls Keel's image engine makes, run inside the target root:
 #
 #   dracut [--no-hostonly] [--reproducible] [--force|-f] [-q|-v] [--kver KVER]
-#          [--include SRC DST]... OUTPUT [KVER]
+#          [--add|-a MODULE]... [--include SRC DST]... OUTPUT [KVER]
 #
 # It writes a gzip-compressed newc cpio holding busybox, the boot modules of KVER (resolved
 # through /lib/modules/KVER/modules.dep), /usr/lib/dracut/fixture-init as /init, cryptsetup with
 # its libraries when the root has /usr/sbin/cryptsetup (as dracut's crypt module does), and each
-# --include file SRC at DST (mode kept; a directory SRC is not supported). The output
+# --include file SRC at DST (mode kept; a directory SRC is not supported). One dracut module
+# can be added: "--add dmsquash-live" adds the drivers and file systems of an installer
+# medium (CD/DVD on AHCI, USB storage, iso9660, squashfs, erofs, loop, overlay), so /init
+# boots root=live:LABEL=… (see fixture-init). The output
 # is reproducible: sorted file list, mtimes from SOURCE_DATE_EPOCH (or 0), owner root,
 # renumbered inodes, no device numbers.
 set -eu
@@ -19,10 +22,13 @@ die() { echo "$me: $*" >&2; exit 1; }
 
 # Boot modules; missing ones are skipped (a kernel may build them in).
 MODULES="virtio_pci virtio_blk virtio_scsi sd_mod virtio_console crc32c_generic crct10dif_generic ext4 xfs fat vfat nls_cp437 nls_ascii nls_utf8 dm_mod dm_crypt xts ecb aesni_intel af_alg algif_skcipher algif_hash"
+# --add dmsquash-live: the medium (CD on q35's AHCI, USB stick on xHCI/EHCI), its file system and
+# the compressed root on a loop device under an overlay.
+LIVE_MODULES="ahci sr_mod cdrom isofs usb_storage uas xhci_pci ehci_pci squashfs erofs loop overlay"
 CRYPTSETUP=/usr/sbin/cryptsetup
 INIT=/usr/lib/dracut/fixture-init
 
-force=0 kver= output= includes=
+force=0 kver= output= includes= adds=
 nl='
 '
 while [ $# -gt 0 ]; do
@@ -31,6 +37,19 @@ while [ $# -gt 0 ]; do
         -f|--force) force=1 ;;
         --kver) [ $# -ge 2 ] || die "--kver needs a kernel version"; kver=$2; shift ;;
         --kver=*) kver=${1#--kver=} ;;
+        -a|--add|--add=*)
+            case $1 in
+                --add=*) mods=${1#--add=} ;;
+                *) [ $# -ge 2 ] || die "$1 needs a dracut module name"; mods=$2; shift ;;
+            esac
+            # dracut takes a space-separated list too: --add "a b".
+            for m in $mods; do
+                case $m in
+                    dmsquash-live) case " $adds " in *" $m "*) ;; *) adds="$adds $m" ;; esac ;;
+                    *) die "--add: unknown dracut module '$m' (the Keel fixture's dracut knows dmsquash-live)" ;;
+                esac
+            done
+            ;;
         --include)
             [ $# -ge 3 ] || die "--include needs a source and a destination (--include SRC DST)"
             case $2$3 in *"$nl"*) die "--include: a path with a newline is not supported" ;; esac
@@ -38,7 +57,7 @@ while [ $# -gt 0 ]; do
             [ -f "$2" ] || die "--include: '$2' is not a file"
             includes="$includes$2$nl$3$nl"; shift 2 ;;
         --) shift; break ;;
-        -*) die "unsupported option '$1' (the Keel fixture's dracut knows --no-hostonly, --reproducible, --force, --kver, --include, -q, -v)" ;;
+        -*) die "unsupported option '$1' (the Keel fixture's dracut knows --no-hostonly, --reproducible, --force, --kver, --add, --include, -q, -v)" ;;
         *)
             if [ -z "$output" ]; then output=$1
             elif [ -z "$kver" ]; then kver=$1
@@ -77,6 +96,8 @@ $bb ln -s busybox "$root/bin/sh"
 $bb cp "$INIT" "$root/init"
 $bb chmod 0755 "$root/init" "$root/bin/busybox"
 echo "$kver" > "$root/etc/kver"
+# The dracut modules added with --add, one a line (fixture-init reads it).
+for m in $adds; do echo "$m" >> "$root/etc/dracut-modules"; done
 
 # Dependencies first; each module once. A modules.dep line names all of a module's
 # dependencies, the ones it needs directly first, so they load in reverse order.
@@ -92,7 +113,9 @@ add_module() {
         $bb grep -qxF "$path" "$work/order" || echo "$path" >> "$work/order"
     done
 }
-for m in $MODULES; do add_module "$m"; done
+modules=$MODULES
+case " $adds " in *" dmsquash-live "*) modules="$modules $LIVE_MODULES" ;; esac
+for m in $modules; do add_module "$m"; done
 while read -r path; do
     case $path in *.ko) ;; *) die "module $path is compressed; the fixture initramfs loads only .ko files" ;; esac
     $bb mkdir -p "$root/lib/modules/$kver/${path%/*}"

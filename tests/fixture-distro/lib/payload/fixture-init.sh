@@ -11,6 +11,18 @@
 #   rd.keel.encrypt=PARTUUID=…|UUID=…|/dev/…  first-boot encryption: when that partition is
 #       not LUKS yet, encrypt it in place (cryptsetup reencrypt --encrypt, LUKS2, UUID from
 #       rd.luks.uuid, header in the 32 MiB the image left free behind the file system)
+#   Live mode (an initramfs made with dracut --add dmsquash-live), after dracut's dmsquash-live:
+#   root=live:LABEL=XXX | live:CDLABEL=XXX | live:/dev/…  with rd.live.image
+#       waits up to rd.timeout for the device whose file system label is XXX (an iso9660 label is
+#       read from its primary volume descriptor; a whole disk wins over its partitions, as a
+#       hybrid ISO on a USB stick carries the label on both), mounts it read-only at
+#       /run/keel/medium, takes the root image rd.live.dir/rd.live.squashimg (default
+#       LiveOS/squashfs.img; a squashimg with a '/' is a path on the medium), squashfs or erofs by
+#       its magic number; when the initramfs has /etc/keel/live-root.sha256 ("HEX  PATH") the
+#       image's SHA-256 must match before it is mounted; loop-mounts it read-only at
+#       /run/rootfsbase, puts an overlay with a tmpfs upper layer (/run/overlayfs) at /sysroot,
+#       copies /etc/keel/* of the initramfs to /run/keel/ and switches root. /run moves along, so
+#       the running system sees the medium at /run/keel/medium.
 export PATH=/bin:/usr/sbin
 /bin/busybox --install -s /bin
 mount -t devtmpfs devtmpfs /dev
@@ -33,6 +45,7 @@ while read -r m; do
 done < "/lib/modules/$kver/load-order"
 
 root= fstype= flags= mode=ro init=/sbin/init timeout=60 luks= rdbreak= luks_uuid= encrypt=
+live_image= live_dir=LiveOS live_img=squashfs.img
 for arg in $(cat /proc/cmdline); do
     case $arg in
         root=*) root=${arg#root=} ;;
@@ -46,6 +59,9 @@ for arg in $(cat /proc/cmdline); do
         rd.luks.uuid=*) luks_uuid=${arg#rd.luks.uuid=}; luks_uuid=${luks_uuid#luks-} ;;
         rd.keel.encrypt=*) encrypt=${arg#rd.keel.encrypt=} ;;
         rd.luks*) luks="$luks $arg" ;;
+        rd.live.image) live_image=1 ;;
+        rd.live.dir=*) live_dir=${arg#rd.live.dir=} ;;
+        rd.live.squashimg=*) live_img=${arg#rd.live.squashimg=} ;;
     esac
 done
 [ -n "$root" ] || emergency "no root= on the kernel command line"
@@ -148,6 +164,93 @@ if [ -n "$luks_uuid" ]; then
     echo "keel-luks: opened $ldev as /dev/mapper/root"
 fi
 # ------------------------------------------------------------------------------------------
+
+# --- live: root=live:… (dracut --add dmsquash-live) --------------------------------------
+# The iso9660 volume label of device $1 (from the primary volume descriptor at byte 32768,
+# 32 characters at offset 40, space-padded), or nothing.
+iso_label() {
+    [ "$(dd if="$1" bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] || return 1
+    dd if="$1" bs=1 skip=32808 count=32 2>/dev/null | sed 's/ *$//'
+}
+# The device whose label is $1: an iso9660 whole disk first, then an iso9660 partition, then
+# any other file system findfs knows.
+medium_device() {
+    for pass in disk part; do
+        for sys in /sys/class/block/*; do
+            d=/dev/${sys##*/}
+            [ -b "$d" ] || continue
+            if [ -e "$sys/partition" ]; then [ $pass = part ] || continue; else [ $pass = disk ] || continue; fi
+            [ "$(iso_label "$d")" = "$1" ] || continue
+            if [ $pass = part ]; then
+                # The disk may have been unreadable a moment ago (still probing its partitions):
+                # ask it again, it wins when it carries the label too.
+                disk=$(readlink -f "$sys"); disk=${disk%/*}; disk=/dev/${disk##*/}
+                [ -b "$disk" ] && [ "$(iso_label "$disk")" = "$1" ] && d=$disk
+            fi
+            echo "$d"
+            return 0
+        done
+    done
+    findfs "LABEL=$1" 2>/dev/null
+}
+live_device() {
+    case $1 in
+        LABEL=*) medium_device "${1#LABEL=}" ;;
+        CDLABEL=*) medium_device "${1#CDLABEL=}" ;;
+        /dev/*) [ -b "$1" ] && echo "$1" ;;
+        *) find_spec "$1" ;;
+    esac
+}
+# The type of the root image $1 by its magic: "hsqs" at 0 (squashfs), 0xE0F5E1E2 at 1024 (erofs).
+image_type() {
+    [ "$(dd if="$1" bs=4 count=1 2>/dev/null)" = hsqs ] && { echo squashfs; return 0; }
+    [ "$(dd if="$1" bs=4 skip=256 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')" = e2e1f5e0 ] && { echo erofs; return 0; }
+    return 1
+}
+if [ "${root#live:}" != "$root" ]; then
+    grep -qx dmsquash-live /etc/dracut-modules 2>/dev/null \
+        || emergency "root=$root needs an initramfs made with dracut --add dmsquash-live"
+    [ -n "$live_image" ] || say "root=$root without rd.live.image; booting the live image anyway"
+    spec=${root#live:}
+    say "waiting for the live medium $spec (up to ${timeout}s)"
+    mdev=$(wait_for live_device "$spec") || not_there "live medium $spec"
+    medium=/run/keel/medium
+    mkdir -p $medium
+    mount -t iso9660 -o ro "$mdev" $medium 2>/dev/null || mount -o ro "$mdev" $medium \
+        || emergency "cannot mount the live medium $mdev on $medium"
+    say "mounted $mdev on $medium (ro)"
+    case $live_img in */*) rel=${live_img#/} ;; *) rel=${live_dir#/}/$live_img ;; esac
+    img=$medium/$rel
+    [ -f "$img" ] || emergency "live root $rel is not on the medium $mdev"
+    itype=$(image_type "$img") || emergency "live root $rel is neither squashfs nor erofs"
+    sums=/etc/keel/live-root.sha256
+    if [ -f $sums ]; then
+        read -r want wpath < $sums
+        wpath=${wpath#\*}; wpath=${wpath#./}; wpath=${wpath#/}
+        [ "$wpath" = "$rel" ] || emergency "live root $rel has no digest in $sums (it names $wpath)"
+        say "checking the SHA-256 of live root $rel"
+        have=$(sha256sum "$img" | cut -d' ' -f1)
+        [ "$have" = "$want" ] || emergency "live root $rel does not match its digest"
+        say "live root verified"
+    fi
+    mkdir -p /run/rootfsbase /run/overlayfs/upper /run/overlayfs/work
+    mount -t "$itype" -o ro,loop "$img" /run/rootfsbase || emergency "cannot mount live root $rel ($itype)"
+    mount -t overlay -o lowerdir=/run/rootfsbase,upperdir=/run/overlayfs/upper,workdir=/run/overlayfs/work \
+        LiveOS_rootfs /sysroot || emergency "cannot mount the overlay of live root $rel on /sysroot"
+    say "mounted live root $rel ($itype) with a tmpfs overlay on /sysroot"
+    if [ -d /etc/keel ]; then
+        mkdir -p /run/keel
+        cp -a /etc/keel/. /run/keel/
+        chmod 0755 /run/keel
+    fi
+    [ -e "/sysroot$init" ] || [ -L "/sysroot$init" ] || emergency "init $init not found in the live root"
+    [ -z "$rdbreak" ] || emergency "rd.break: stopping before switch_root"
+    for fs in dev proc sys run; do
+        mkdir -p "/sysroot/$fs" 2>/dev/null
+        mount --move "/$fs" "/sysroot/$fs" 2>/dev/null || umount -l "/$fs"
+    done
+    exec switch_root /sysroot "$init"
+fi
 
 say "waiting for root=$root (up to ${timeout}s)"
 dev=$(wait_for find_spec "$root") || not_there "root device $root"
