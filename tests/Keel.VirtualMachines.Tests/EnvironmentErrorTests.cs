@@ -57,18 +57,4 @@ public sealed class EnvironmentErrorTests : IClassFixture<BootFixture>
         };
         Assert.Throws<ArgumentException>(options.Validate);
     }
-
-    [Fact]
-    public void QemuCommandLine_HasNoNetworkAndUsesTcg()
-    {
-        var machine = new QemuMachine(VmArchitecture.X86_64, new UefiFirmware("/fw/CODE.fd", "/fw/VARS.fd"), "/run/vars.fd", "/img/a,b.qcow2", DiskImageFormat.Qcow2, "/run/seed.img", 512);
-        var args = machine.Arguments();
-
-        Assert.Equal("tcg", args[args.ToList().IndexOf("-accel") + 1]);
-        Assert.Equal("none", args[args.ToList().IndexOf("-nic") + 1]);
-        Assert.DoesNotContain(args, a => a.Contains("kvm", StringComparison.Ordinal));
-        // qemu splits option values at commas; a comma in a path must arrive doubled.
-        Assert.Contains("if=none,id=disk0,format=qcow2,file=/img/a,,b.qcow2", args);
-        Assert.Contains("if=none,id=seed,format=raw,readonly=on,file=/run/seed.img", args);
-    }
 }
