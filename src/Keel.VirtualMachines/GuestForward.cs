@@ -33,8 +33,19 @@ public sealed record GuestForward(IPAddress GuestAddress, int GuestPort, IPAddre
         return new GuestForward(guest, guestPort, host, hostPort);
     }
 
-    /// <summary>The guestfwd= value qemu takes: tcp:GUESTADDR:PORT-tcp:HOSTADDR:PORT.</summary>
-    public string QemuRule() => string.Create(CultureInfo.InvariantCulture, $"tcp:{GuestAddress}:{GuestPort}-tcp:{HostAddress}:{HostPort}");
+    /// <summary>
+    /// The guestfwd= value qemu takes: tcp:GUESTADDR:PORT-cmd:RELAY, where RELAY connects one guest connection to
+    /// HOSTADDR:PORT. Not the shorter tcp:GUESTADDR:PORT-tcp:HOSTADDR:PORT: that form is a character device qemu
+    /// connects once, at start, so only the first guest connection ever reaches the host (measured with qemu 7.2: a
+    /// second HTTP request got nothing) and the guest never sees the server close. qemu (libslirp) starts the command
+    /// for each connection with the guest's socket as stdin and stdout; bash's /dev/tcp makes the host connection, so
+    /// the relay needs nothing beyond bash. A background job's stdin is /dev/null in a non-interactive bash, hence the
+    /// explicit &lt;&amp;0; when the server closes, the relay stops its other half so the guest sees the end too. The text
+    /// holds no comma, which qemu's option syntax would split at.
+    /// </summary>
+    public string QemuRule() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"tcp:{GuestAddress}:{GuestPort}-cmd:bash -c 'exec 3<>/dev/tcp/{HostAddress}/{HostPort} 2>/dev/null || exit 1; cat <&0 >&3 & cat <&3; kill $! 2>/dev/null'");
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{GuestAddress}:{GuestPort}={HostAddress}:{HostPort}");
