@@ -57,4 +57,30 @@ public sealed class EnvironmentErrorTests : IClassFixture<BootFixture>
         };
         Assert.Throws<ArgumentException>(options.Validate);
     }
+
+    [Fact]
+    public async Task KeptVariableStoreOfAnotherSize_IsRefused_BeforeAnythingStarts()
+    {
+        using var scratch = new Scratch();
+        var vars = scratch.File("vars.fd");
+        File.WriteAllBytes(vars, new byte[4096]);
+        var temp = Directory.CreateDirectory(scratch.File("temp")).FullName;
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new VirtualMachineRunner().RunAsync(new VmRunOptions { ImagePath = _fixture.ImagePath, FirmwareVarsPath = vars, TempRoot = temp }, null));
+        Assert.StartsWith($"--firmware-vars {vars}: 4096 bytes, but the firmware's variable store", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
+    }
+
+    [Fact]
+    public async Task KeptVariableStoreWithCombinedFirmware_IsRefused()
+    {
+        using var scratch = new Scratch();
+        var combined = scratch.File("OVMF.fd");
+        File.WriteAllBytes(combined, new byte[4096]);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new VirtualMachineRunner().RunAsync(
+            new VmRunOptions { ImagePath = _fixture.ImagePath, FirmwarePath = combined, FirmwareVarsPath = scratch.File("vars.fd") }, null));
+        Assert.Equal($"--firmware-vars: the firmware {combined} is a combined image without a separate variable store", ex.Message);
+        Assert.False(File.Exists(scratch.File("vars.fd")));
+    }
 }
