@@ -8,7 +8,25 @@ public static class DiskImageProbe
     private const int SectorSize = 512;
 
     /// <summary>Detects the format of the image at <paramref name="path"/>; throws InvalidDataException naming it when it is not a disk image.</summary>
-    public static DiskImageFormat Detect(string path)
+    public static DiskImageFormat Detect(string path) =>
+        TryDetect(path) ?? throw new InvalidDataException($"{path}: not a disk image (no GPT or MBR partition table, and not qcow2, VHD or VHDX)");
+
+    /// <summary>
+    /// The format of a disk the guest writes to (`--disk`): a container format when its magic is there, otherwise raw, whatever
+    /// the content. A blank disk, all zeros, is the usual install target and has no partition table yet.
+    /// </summary>
+    public static DiskImageFormat DetectWritable(string path) => TryDetect(path) ?? DiskImageFormat.Raw;
+
+    /// <summary>True when <paramref name="path"/> holds an ISO 9660 (or UDF) filesystem: a volume descriptor at 32 KiB.</summary>
+    public static bool IsOpticalImage(string path)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Span<byte> id = stackalloc byte[5];
+        // The first volume descriptor sits at sector 16 (of 2048 bytes); its identifier follows a type byte.
+        return RandomAccess.Read(file, id, (16 * 2048) + 1) == id.Length && (id.SequenceEqual("CD001"u8) || id.SequenceEqual("BEA01"u8));
+    }
+
+    private static DiskImageFormat? TryDetect(string path)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var length = RandomAccess.GetLength(file);
@@ -47,6 +65,6 @@ public static class DiskImageProbe
             return DiskImageFormat.Raw;
         }
 
-        throw new InvalidDataException($"{path}: not a disk image (no GPT or MBR partition table, and not qcow2, VHD or VHDX)");
+        return null;
     }
 }

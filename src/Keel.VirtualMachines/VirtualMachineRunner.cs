@@ -5,7 +5,8 @@ using Keel.Processes;
 namespace Keel.VirtualMachines;
 
 /// <summary>
-/// Boots a disk image under qemu (UEFI, TCG, no network, serial console) and watches its console.
+/// Boots a disk image or installer media under qemu (UEFI, TCG, no network unless forwards are asked for, serial
+/// console) and watches its console.
 /// Everything a run creates lives in one private directory that is removed afterwards, and qemu is
 /// stopped on every way out: expected text seen, timeout, cancellation or an exception.
 /// </summary>
@@ -23,13 +24,7 @@ public sealed class VirtualMachineRunner
     public async Task<VmRunResult> RunAsync(VmRunOptions options, TextWriter? console, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var image = Path.GetFullPath(options.ImagePath);
-        if (!File.Exists(image))
-        {
-            throw new FileNotFoundException($"{options.ImagePath}: image file not found");
-        }
-
-        var format = DiskImageProbe.Detect(image);
+        var inputs = VmInputs.Check(options);
 
         // Check every tool before anything is created, so a missing one costs nothing to clean up.
         var (emulator, emulatorPackage) = QemuMachine.Emulator(options.Architecture);
@@ -37,8 +32,9 @@ public sealed class VirtualMachineRunner
             ? _tools.Require(emulator, emulatorPackage)
             : _tools.Find(emulator) ?? throw new NotSupportedException($"--arch aarch64: {emulator} not found (install the Debian packages {emulatorPackage} and qemu-efi-aarch64)");
         var firmware = UefiFirmware.Locate(options.Architecture, options.FirmwarePath);
+        CheckKeptVariableStore(inputs.FirmwareVars, firmware);
         var setsid = _tools.Require("setsid", "util-linux");
-        var qemuImg = options.Keep ? null : _tools.Require("qemu-img", "qemu-utils");
+        var qemuImg = options.Keep || inputs.Image is null ? null : _tools.Require("qemu-img", "qemu-utils");
         if (options.SeedDirectory is not null)
         {
             _tools.Require("mkfs.vfat", "dosfstools");
@@ -48,17 +44,28 @@ public sealed class VirtualMachineRunner
         var workDir = CreateWorkDirectory(options.TempRoot);
         try
         {
-            string bootDisk = image;
-            var bootFormat = format;
-            if (qemuImg is not null)
+            var bootDisk = inputs.Image?.Path;
+            var bootFormat = inputs.Image?.Format ?? DiskImageFormat.Raw;
+            if (qemuImg is not null && inputs.Image is { } image)
             {
                 bootDisk = Path.Combine(workDir, "overlay.qcow2");
                 bootFormat = DiskImageFormat.Qcow2;
-                await ToolRunner.RunAsync(qemuImg, ["create", "-q", "-f", "qcow2", "-F", format.QemuName(), "-b", image, bootDisk], null, cancellationToken).ConfigureAwait(false);
+                await ToolRunner.RunAsync(qemuImg, ["create", "-q", "-f", "qcow2", "-F", image.Format.QemuName(), "-b", image.Path, bootDisk], null, cancellationToken).ConfigureAwait(false);
             }
 
             string? vars = null;
-            if (firmware.VarsTemplate is not null)
+            if (inputs.FirmwareVars is { } kept)
+            {
+                // The caller's store, used in place so the boot entries the guest writes are there next time.
+                if (!File.Exists(kept))
+                {
+                    File.Copy(firmware.VarsTemplate!, kept);
+                    File.SetUnixFileMode(kept, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+
+                vars = kept;
+            }
+            else if (firmware.VarsTemplate is not null)
             {
                 vars = Path.Combine(workDir, "firmware-vars.fd");
                 File.Copy(firmware.VarsTemplate, vars);
@@ -72,7 +79,14 @@ public sealed class VirtualMachineRunner
                 await SeedImage.CreateAsync(options.SeedDirectory, seed, _tools, cancellationToken).ConfigureAwait(false);
             }
 
-            var machine = new QemuMachine(options.Architecture, firmware, vars, bootDisk, bootFormat, seed, options.MemoryMiB);
+            var machine = new QemuMachine(options.Architecture, firmware, vars, bootDisk, bootFormat, seed, options.MemoryMiB)
+            {
+                Cdrom = inputs.Cdrom,
+                Usb = inputs.Usb,
+                UsbWritable = options.UsbWritable,
+                Disks = inputs.Disks,
+                GuestForwards = options.GuestForwards,
+            };
             return await BootAsync(setsid, qemu, machine, options, console, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -103,6 +117,25 @@ public sealed class VirtualMachineRunner
         }
 
         return new VmRunResult(outcome, outcome == VmRunOutcome.QemuExited ? process.ExitCode : null, clock.Elapsed, monitor.LastLines(), process.ErrorLines());
+    }
+
+    /// <summary>A kept variable store must belong to a split firmware and, if it exists already, have the template's size (qemu maps it as flash).</summary>
+    private static void CheckKeptVariableStore(string? path, UefiFirmware firmware)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        if (firmware.VarsTemplate is null)
+        {
+            throw new ArgumentException($"--firmware-vars: the firmware {firmware.Code} is a combined image without a separate variable store");
+        }
+
+        if (File.Exists(path) && new FileInfo(path).Length is var size && size != new FileInfo(firmware.VarsTemplate).Length)
+        {
+            throw new InvalidDataException($"--firmware-vars {path}: {size} bytes, but the firmware's variable store {firmware.VarsTemplate} has {new FileInfo(firmware.VarsTemplate).Length}; not a store for this firmware");
+        }
     }
 
     private static string CreateWorkDirectory(string? root)

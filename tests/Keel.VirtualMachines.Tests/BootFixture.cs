@@ -24,15 +24,22 @@ public sealed class BootFixture
 
     public string ImagePath { get; }
 
-    /// <summary>The first bytes of the scratch partition (GPT entry 2), where the guest keeps its boot counter.</summary>
-    public static string ReadScratchHeader(string image)
+    /// <summary>First and last LBA of GPT partition <paramref name="number"/> (1-based).</summary>
+    public static (long First, long Last) PartitionExtent(string image, int number)
     {
         using var file = File.OpenRead(image);
         var entry = new byte[128];
-        // The partition entry array starts at LBA 2; entry 2's first LBA sits at byte 32 of it.
-        file.Position = (2 * 512) + 128;
+        // The partition entry array starts at LBA 2, 128 bytes an entry; first and last LBA sit at bytes 32 and 40.
+        file.Position = (2 * 512) + ((number - 1) * 128);
         file.ReadExactly(entry);
-        var firstLba = BitConverter.ToInt64(entry, 32);
+        return (BitConverter.ToInt64(entry, 32), BitConverter.ToInt64(entry, 40));
+    }
+
+    /// <summary>The first bytes of the scratch partition (GPT entry 2), where the guest keeps its boot counter.</summary>
+    public static string ReadScratchHeader(string image)
+    {
+        var firstLba = PartitionExtent(image, 2).First;
+        using var file = File.OpenRead(image);
         var header = new byte[64];
         file.Position = firstLba * 512;
         file.ReadExactly(header);

@@ -59,16 +59,28 @@ public sealed class EnvironmentErrorTests : IClassFixture<BootFixture>
     }
 
     [Fact]
-    public void QemuCommandLine_HasNoNetworkAndUsesTcg()
+    public async Task KeptVariableStoreOfAnotherSize_IsRefused_BeforeAnythingStarts()
     {
-        var machine = new QemuMachine(VmArchitecture.X86_64, new UefiFirmware("/fw/CODE.fd", "/fw/VARS.fd"), "/run/vars.fd", "/img/a,b.qcow2", DiskImageFormat.Qcow2, "/run/seed.img", 512);
-        var args = machine.Arguments();
+        using var scratch = new Scratch();
+        var vars = scratch.File("vars.fd");
+        File.WriteAllBytes(vars, new byte[4096]);
+        var temp = Directory.CreateDirectory(scratch.File("temp")).FullName;
 
-        Assert.Equal("tcg", args[args.ToList().IndexOf("-accel") + 1]);
-        Assert.Equal("none", args[args.ToList().IndexOf("-nic") + 1]);
-        Assert.DoesNotContain(args, a => a.Contains("kvm", StringComparison.Ordinal));
-        // qemu splits option values at commas; a comma in a path must arrive doubled.
-        Assert.Contains("if=none,id=disk0,format=qcow2,file=/img/a,,b.qcow2", args);
-        Assert.Contains("if=none,id=seed,format=raw,readonly=on,file=/run/seed.img", args);
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new VirtualMachineRunner().RunAsync(new VmRunOptions { ImagePath = _fixture.ImagePath, FirmwareVarsPath = vars, TempRoot = temp }, null));
+        Assert.StartsWith($"--firmware-vars {vars}: 4096 bytes, but the firmware's variable store", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
+    }
+
+    [Fact]
+    public async Task KeptVariableStoreWithCombinedFirmware_IsRefused()
+    {
+        using var scratch = new Scratch();
+        var combined = scratch.File("OVMF.fd");
+        File.WriteAllBytes(combined, new byte[4096]);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new VirtualMachineRunner().RunAsync(
+            new VmRunOptions { ImagePath = _fixture.ImagePath, FirmwarePath = combined, FirmwareVarsPath = scratch.File("vars.fd") }, null));
+        Assert.Equal($"--firmware-vars: the firmware {combined} is a combined image without a separate variable store", ex.Message);
+        Assert.False(File.Exists(scratch.File("vars.fd")));
     }
 }

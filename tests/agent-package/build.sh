@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds keel-agent as an RPM repository the fixture distribution's images can install it from:
-# NativeAOT publish of src/Keel.Agent, rpmbuild of packaging/keel-agent/keel-agent.spec (the spec images
-# of the real distribution would use), createrepo_c.
+# Builds keel-agent and keel as an RPM repository the fixture distribution's images (and its installer medium's live
+# root) can install them from: NativeAOT publishes of src/Keel.Agent and src/Keel.Cli, rpmbuild of
+# packaging/keel-agent/keel-agent.spec and packaging/keel/keel.spec (the specs the real distribution would use),
+# createrepo_c.
 #
 #   tests/agent-package/build.sh [DEST]      (default .work/agent-repo)
 #
@@ -30,10 +31,12 @@ input_hash=$(
         cat "$HERE/build.sh"
         # All of src/: keel-agent's project references reach several assemblies (Keel.Errors, Keel.Processes, ...), and a
         # list of them here went stale once already; rebuilding on any source change is cheap next to a stale agent.
-        git ls-files -s src packaging/keel-agent Directory.Build.props Directory.Packages.props 2>/dev/null ||
-            find src packaging/keel-agent -type f ! -path '*/bin/*' ! -path '*/obj/*' -exec sha256sum {} +
+        # The keel package also carries the presets, the schema, README.md and docs/.
+        inputs=(src packaging/keel-agent packaging/keel presets tests/fixture-distro/presets schemas README.md docs)
+        git ls-files -s "${inputs[@]}" Directory.Build.props Directory.Packages.props 2>/dev/null ||
+            find "${inputs[@]}" -type f ! -path '*/bin/*' ! -path '*/obj/*' -exec sha256sum {} +
         # Uncommitted edits count too.
-        git diff HEAD -- src packaging/keel-agent 2>/dev/null || true
+        git diff HEAD -- "${inputs[@]}" 2>/dev/null || true
     } | sha256sum | cut -d' ' -f1
 )
 if [[ -f $DEST/.stamp && $(<"$DEST/.stamp") == "$input_hash" && -f $DEST/repodata/repomd.xml ]]; then
@@ -49,6 +52,13 @@ log "publishing keel-agent (NativeAOT)"
 dotnet publish "$REPO_ROOT/src/Keel.Agent" -r linux-x64 -c Release -o "$work/publish" -nologo -v quiet >&2 ||
     die "dotnet publish of src/Keel.Agent (NativeAOT) failed"
 [[ -x $work/publish/keel-agent ]] || die "publish wrote no $work/publish/keel-agent"
+
+log "publishing keel (NativeAOT)"
+dotnet publish "$REPO_ROOT/src/Keel.Cli" -r linux-x64 -c Release -o "$work/publish-keel" -nologo -v quiet >&2 ||
+    die "dotnet publish of src/Keel.Cli (NativeAOT) failed"
+for f in keel libe_sqlite3.so; do
+    [[ -f $work/publish-keel/$f ]] || die "publish wrote no $work/publish-keel/$f"
+done
 
 log "rpmbuild packaging/keel-agent/keel-agent.spec"
 # The binary's automatic soname requirements are left out: the fixture's glibc does not list every GLIBC_x.y symbol
@@ -70,6 +80,24 @@ SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --nodeps --quiet \
     --define 'systemd_postun() :' \
     --define 'systemd_postun_with_restart() :' \
     "$REPO_ROOT/packaging/keel-agent/keel-agent.spec" >&2 || die "rpmbuild of keel-agent.spec failed"
+
+log "rpmbuild packaging/keel/keel.spec"
+# Same reproducibility defines; the soname requirements of the binary and of its private libe_sqlite3.so are left out
+# for the same reason as keel-agent's.
+SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --nodeps --quiet \
+    --define "_topdir $work/rpmbuild" \
+    --define "_sourcedir $REPO_ROOT" \
+    --define "keel_publish $work/publish-keel" \
+    --define "dist .azl4" \
+    --define "_unitdir /usr/lib/systemd/system" \
+    --define "_binary_payload w19.zstdio" \
+    --define "use_source_date_epoch_as_buildtime 1" \
+    --define "clamp_mtime_to_source_date_epoch 1" \
+    --define "_buildhost keel-fixture.invalid" \
+    --define '__requires_exclude_from ^/usr/libexec/keel/.*$' \
+    --define 'systemd_preun() if [ $1 -eq 0 ] && command -v systemctl >/dev/null 2>&1; then systemctl --no-reload disable --now %{?*} >/dev/null 2>&1 || :; fi' \
+    --define 'systemd_postun() :' \
+    "$REPO_ROOT/packaging/keel/keel.spec" >&2 || die "rpmbuild of keel.spec failed"
 
 mkdir -p "$work/repo/Packages"
 find "$work/rpmbuild/RPMS" -name '*.rpm' -exec mv -t "$work/repo/Packages" {} +

@@ -6,7 +6,7 @@ using Keel.VirtualMachines;
 
 namespace Keel.Cli.Commands;
 
-/// <summary>`keel vm run IMAGE`: boot an image under qemu with a throwaway overlay and watch its serial console.</summary>
+/// <summary>`keel vm run [IMAGE]`: boot an image (throwaway overlay) or installer media under qemu and watch its serial console.</summary>
 internal static class VmRunCommand
 {
     /// <summary>With --expect and no --timeout a boot that hangs must still end.</summary>
@@ -14,25 +14,44 @@ internal static class VmRunCommand
 
     public static Command Create()
     {
-        var image = new Argument<string>("IMAGE") { Description = "Disk image to boot: raw (GPT/MBR), qcow2, VHD or VHDX, detected by content." };
+        var image = new Argument<string?>("IMAGE")
+        {
+            Description = "Disk image to boot, the first disk: raw (GPT/MBR), qcow2, VHD or VHDX, detected by content. Optional with --cdrom or --usb.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var cdrom = new Option<string>("--cdrom") { Description = "ISO image on a read-only CD-ROM drive (AHCI)." };
+        var usb = new Option<string>("--usb") { Description = "Disk image (e.g. a hybrid ISO) on a USB stick (xHCI, usb-storage), read-only unless --usb-writable." };
+        var usbWritable = new Option<bool>("--usb-writable") { Description = "Let the guest write to the --usb image, in place." };
+        var disk = new Option<string[]>("--disk")
+        {
+            Description = "Extra virtio disk, written IN PLACE (no overlay): a target to install onto. Raw or qcow2, by content; serial keel-diskN. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var seed = new Option<string>("--seed") { Description = "Directory with NoCloud files (meta-data, user-data, ...), attached as a 'cidata' disk." };
         var timeout = new Option<int?>("--timeout") { Description = $"Seconds before the machine is stopped and the run fails; 0 for no limit. Default: {DefaultExpectTimeoutSeconds} with --expect, none without." };
         var expect = new Option<string>("--expect") { Description = "Succeed and stop the machine as soon as this text appears on the console." };
-        var keep = new Option<bool>("--keep") { Description = "Boot the image itself so the guest's writes persist (default: a throwaway overlay)." };
-        var memory = new Option<int>("--memory") { Description = "Guest memory in MiB.", DefaultValueFactory = _ => 512 };
-        var firmware = new Option<string>("--firmware") { Description = "UEFI firmware code file (its *VARS* file beside it is copied per run). Default: Debian's OVMF/AAVMF." };
+        var keep = new Option<bool>("--keep") { Description = "Boot IMAGE itself so the guest's writes persist (default: a throwaway overlay)." };
+        var memory = new Option<int>("--memory") { Description = $"Guest memory in MiB (an installer medium needs 2048).", DefaultValueFactory = _ => VmRunOptions.DefaultMemoryMiB };
+        var firmware = new Option<string>("--firmware") { Description = "UEFI firmware code file (its *VARS* file beside it is the variable store's template). Default: Debian's OVMF/AAVMF." };
+        var firmwareVars = new Option<string>("--firmware-vars") { Description = "Keep the firmware's variable store (boot entries) in this file across runs; made from the template if missing. Default: a fresh copy per run." };
+        var guestfwd = new Option<string[]>("--guestfwd")
+        {
+            Description = "GUESTADDR:PORT=HOSTADDR:PORT: turn on qemu's user network, restricted (DHCP, no route out), and carry the guest's TCP connections to GUESTADDR:PORT to the host's HOSTADDR:PORT. Repeatable. Example: 10.0.2.100:80=127.0.0.1:8080.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var arch = new Option<string>("--arch") { Description = "Guest architecture.", DefaultValueFactory = _ => "x86_64" };
         arch.AcceptOnlyFromAmong("x86_64", "aarch64");
         var cmd = new Command(
             "run",
-            "Boot a disk image under qemu (UEFI firmware, TCG emulation, no network) with the serial console on stdout. " +
-            "The image is not modified unless --keep: the guest writes to a temporary overlay that is discarded. " +
+            "Boot a disk image or installer media under qemu (UEFI firmware, TCG emulation, no network unless --guestfwd) with the serial console on stdout. " +
+            "IMAGE is not modified unless --keep: the guest writes to a temporary overlay that is discarded; --disk files are written in place. " +
             "qemu is always stopped and temporary files removed, also on timeout and Ctrl-C.\n\n" +
             "Exit codes: 0 the --expect text appeared (or, without --expect, qemu exited with status 0); 1 timeout, " +
             "qemu exited before the text appeared, or bad input; 130 interrupted.\n\n" +
-            "Example: keel vm run disk.raw --seed ./seed --expect 'login:' --timeout 120")
+            "Examples: keel vm run disk.raw --seed ./seed --expect 'login:' --timeout 120\n" +
+            "          keel vm run --cdrom installer.iso --disk target.raw --memory 2048 --firmware-vars vars.fd")
         {
-            image, seed, timeout, expect, keep, memory, firmware, arch,
+            image, cdrom, usb, usbWritable, disk, seed, timeout, expect, keep, memory, firmware, firmwareVars, guestfwd, arch,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -50,7 +69,13 @@ internal static class VmRunCommand
 
             var options = new VmRunOptions
             {
-                ImagePath = parse.GetValue(image)!,
+                ImagePath = parse.GetValue(image),
+                CdromPath = parse.GetValue(cdrom),
+                UsbPath = parse.GetValue(usb),
+                UsbWritable = parse.GetValue(usbWritable),
+                Disks = parse.GetValue(disk) ?? [],
+                FirmwareVarsPath = parse.GetValue(firmwareVars),
+                GuestForwards = (parse.GetValue(guestfwd) ?? []).Select(GuestForward.Parse).ToList(),
                 SeedDirectory = parse.GetValue(seed),
                 Timeout = seconds == 0 ? null : TimeSpan.FromSeconds(seconds),
                 Expect = expectText,
@@ -68,6 +93,7 @@ internal static class VmRunCommand
     private static async Task<int> RunAsync(VmRunOptions options, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var result = await new VirtualMachineRunner().RunAsync(options, output, ct).ConfigureAwait(false);
+        var what = options.ImagePath ?? options.CdromPath ?? options.UsbPath;
         var elapsed = result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         // The console may stop mid-line; diagnostics start on a line of their own.
         await output.FlushAsync(ct).ConfigureAwait(false);
@@ -81,12 +107,12 @@ internal static class VmRunCommand
             case VmRunOutcome.QemuExited:
                 var why = options.Expect is null ? "" : $" before '{options.Expect}' appeared";
                 var qemuSaid = result.QemuErrorLines.LastOrDefault(l => l.Trim().Length > 0);
-                await error.WriteLineAsync($"\nkeel: {options.ImagePath}: qemu exited with status {result.QemuExitCode}{why} after {elapsed} s{(qemuSaid is null ? "" : ": " + qemuSaid.Trim())}").ConfigureAwait(false);
+                await error.WriteLineAsync($"\nkeel: {what}: qemu exited with status {result.QemuExitCode}{why} after {elapsed} s{(qemuSaid is null ? "" : ": " + qemuSaid.Trim())}").ConfigureAwait(false);
                 await WriteLastLinesAsync(error, result).ConfigureAwait(false);
                 return ExitCodes.Failed;
             default:
-                var what = options.Expect is null ? "machine still running" : $"'{options.Expect}' did not appear";
-                await error.WriteLineAsync($"\nkeel: {options.ImagePath}: timed out: {what} after {options.Timeout!.Value.TotalSeconds:0} s; machine stopped").ConfigureAwait(false);
+                var state = options.Expect is null ? "machine still running" : $"'{options.Expect}' did not appear";
+                await error.WriteLineAsync($"\nkeel: {what}: timed out: {state} after {options.Timeout!.Value.TotalSeconds:0} s; machine stopped").ConfigureAwait(false);
                 await WriteLastLinesAsync(error, result).ConfigureAwait(false);
                 return ExitCodes.Failed;
         }

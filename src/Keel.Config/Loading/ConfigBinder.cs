@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Keel.Config.Model;
@@ -27,9 +28,11 @@ internal sealed class ConfigBinder
         _map = map;
     }
 
-    public T Bind<T>(YamlMappingNode node) where T : class, new() => (T)BindObject(typeof(T), node, "")!;
+    // T is not annotated: YamlModelReader.Read<T> passes its own unannotated T through. Every T is a Keel.Config.Model
+    // class (MachineConfig, PresetDefinition), which the trimmed app keeps whole, as it keeps the types below them.
+    public T Bind<T>(YamlMappingNode node) where T : class, new() => (T)BindObject(ModelType(typeof(T)), node, "")!;
 
-    private object? BindObject(Type type, YamlMappingNode node, string path)
+    private object? BindObject([DynamicallyAccessedMembers(ConfigNames.ModelMembers)] Type type, YamlMappingNode node, string path)
     {
         var result = Activator.CreateInstance(type)!;
         var properties = ConfigNames.Properties(type).ToDictionary(ConfigNames.Key, StringComparer.Ordinal);
@@ -96,7 +99,7 @@ internal sealed class ConfigBinder
             return false;
         }
 
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        var underlying = ModelType(Nullable.GetUnderlyingType(type) ?? type);
         if (ConfigNames.ListElement(underlying) is { } element)
         {
             if (node is not YamlSequenceNode sequence)
@@ -200,6 +203,17 @@ internal sealed class ConfigBinder
 
         throw new NotSupportedException($"config model type {underlying.Name} has no YAML conversion");
     }
+
+    /// <summary>
+    /// The one place the trimming analysis cannot follow: the binder walks property types (PropertyInfo.PropertyType,
+    /// List&lt;T&gt;'s T, Nullable&lt;T&gt;'s T), which carry no annotation. What makes that safe is that the model is closed:
+    /// the binder only descends into classes of Keel.Config.Model (IsModelClass), lists of them and enums, and a trimmed
+    /// keel keeps every type of that namespace whole (src/Keel.Cli/ILLink.Descriptors.xml). From here on the annotations
+    /// carry the requirement to every reflection call (BindObject, ConfigNames), so a new reflection use is checked.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2068", Justification = "Keel.Config.Model types are rooted whole by the trimmed app's descriptor (src/Keel.Cli/ILLink.Descriptors.xml).")]
+    [return: DynamicallyAccessedMembers(ConfigNames.ModelMembers | ConfigNames.EnumMembers)]
+    private static Type ModelType(Type type) => type;
 
     private static bool IsModelClass(Type type) => type.IsClass && type != typeof(string) && type.Namespace == typeof(MachineConfig).Namespace;
 

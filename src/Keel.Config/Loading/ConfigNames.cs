@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Keel.Config.Model;
 
@@ -6,29 +7,35 @@ namespace Keel.Config.Loading;
 /// <summary>Maps model properties and enum members to their YAML spellings (camelCase keys, <see cref="ConfigValueAttribute"/> values).</summary>
 public static class ConfigNames
 {
+    /// <summary>What binding a model class needs kept after trimming: its parameterless constructor and its properties.</summary>
+    public const DynamicallyAccessedMemberTypes ModelMembers = DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties;
+
+    /// <summary>What reading an enum's YAML spellings needs kept: its fields, which carry <see cref="ConfigValueAttribute"/>.</summary>
+    public const DynamicallyAccessedMemberTypes EnumMembers = DynamicallyAccessedMemberTypes.PublicFields;
+
     /// <summary>The YAML key of a model property.</summary>
     public static string Key(PropertyInfo property) => char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
 
     /// <summary>The settable properties of a model type, as the binder sees them.</summary>
-    public static IEnumerable<PropertyInfo> Properties(Type type) =>
+    public static IEnumerable<PropertyInfo> Properties([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.CanRead);
 
     /// <summary>The YAML spelling of every member of <paramref name="enumType"/>, in declaration order.</summary>
-    public static IReadOnlyList<string> EnumValues(Type enumType) =>
+    public static IReadOnlyList<string> EnumValues([DynamicallyAccessedMembers(EnumMembers)] Type enumType) =>
         enumType.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.GetCustomAttribute<ConfigValueAttribute>()?.Name ?? f.Name).ToList();
 
     /// <summary>The YAML spelling of one enum value.</summary>
-    public static string EnumValue<T>(T value) where T : struct, Enum => EnumValue(typeof(T), value);
+    public static string EnumValue<[DynamicallyAccessedMembers(EnumMembers)] T>(T value) where T : struct, Enum => EnumValue(typeof(T), value);
 
     /// <summary>The YAML spelling of one enum value.</summary>
-    public static string EnumValue(Type enumType, object value)
+    public static string EnumValue([DynamicallyAccessedMembers(EnumMembers)] Type enumType, object value)
     {
         var field = enumType.GetField(Enum.GetName(enumType, value) ?? throw new ArgumentException($"{value} is not a {enumType.Name}", nameof(value)))!;
         return field.GetCustomAttribute<ConfigValueAttribute>()?.Name ?? field.Name;
     }
 
     /// <summary>Parses a YAML enum spelling; exact match only.</summary>
-    public static bool TryParseEnum(Type enumType, string text, out object? value)
+    public static bool TryParseEnum([DynamicallyAccessedMembers(EnumMembers)] Type enumType, string text, out object? value)
     {
         foreach (var field in enumType.GetFields(BindingFlags.Public | BindingFlags.Static))
         {
