@@ -75,7 +75,14 @@ internal sealed class OfflineRepositoryBuilder(LoadedMedium medium, PresetCatalo
         {
             var dir = Path.Combine(repository, "Packages", char.ToLowerInvariant(name[0]).ToString());
             Directory.CreateDirectory(dir);
-            File.Copy(file, Path.Combine(dir, name));
+            var copy = Path.Combine(dir, name);
+            File.Copy(file, copy);
+
+            // createrepo_c records each package file's mtime in primary.xml; the epoch keeps the metadata reproducible.
+            if (sourceDateEpoch is { } epoch)
+            {
+                File.SetLastWriteTimeUtc(copy, DateTime.UnixEpoch.AddSeconds(epoch));
+            }
         }
 
         return chosen.Count;

@@ -72,11 +72,12 @@ public sealed class GpgSigner
     {
         var args = new List<string> { "--batch", "--yes", "--local-user", Key.Fingerprint, "--digest-algo", "SHA256", "--armor", "--output", signature };
 
-        // With SOURCE_DATE_EPOCH the signature's time is the epoch too, so the medium is bit-identical (RSA signatures
-        // are deterministic); not before the key existed, which gpg would refuse.
-        if (_sourceDateEpoch is { } epoch && epoch >= Key.CreatedSeconds)
+        // With SOURCE_DATE_EPOCH the signature's time is fixed too, so the medium is bit-identical (RSA and EdDSA
+        // signatures are deterministic): the epoch, or the key's creation time when the epoch is older (gpg refuses a
+        // signature made before its key).
+        if (_sourceDateEpoch is { } epoch)
         {
-            args.AddRange(["--faked-system-time", epoch.ToString(CultureInfo.InvariantCulture) + "!"]);
+            args.AddRange(["--faked-system-time", Math.Max(epoch, Key.CreatedSeconds).ToString(CultureInfo.InvariantCulture) + "!"]);
         }
 
         args.AddRange(["--detach-sign", file]);
