@@ -30,6 +30,9 @@ public sealed record MediumBuildOptions
     /// <summary>SOURCE_DATE_EPOCH: every time stamp, and with the document's seed every UUID, is fixed.</summary>
     public long? SourceDateEpoch { get; init; }
 
+    /// <summary>The gpg home holding the signing key; null: gpg's own default (GNUPGHOME or ~/.gnupg).</summary>
+    public string? GnupgHome { get; init; }
+
     /// <summary>The package step's settings (cache, parallelism).</summary>
     public PackageInstallOptions Packages { get; init; } = new();
 }
@@ -48,7 +51,7 @@ public static class MediumBuilder
 {
     /// <summary>The steps in order (the `--progress json` step ids).</summary>
     public static readonly IReadOnlyList<string> Steps =
-        ["medium.check", "live.packages", "live.configure", "live.image", "live.initramfs", "boot.uki", "boot.esp", "repo.packages", "repo.metadata", "medium.sign", "iso.write", "iso.checksums"];
+        ["medium.check", "repo.packages", "repo.metadata", "live.packages", "live.configure", "live.image", "live.initramfs", "boot.uki", "boot.esp", "medium.sign", "iso.write", "iso.checksums"];
 
     /// <summary>Builds the medium; every failure is one line naming the step and the input, and leaves no ISO behind.</summary>
     public static async Task<MediumBuildResult> BuildAsync(LoadedMedium medium, PresetCatalog catalog, MediumBuildOptions options,
@@ -76,7 +79,7 @@ public static class MediumBuilder
                     "for a throwaway test key: gpg --quick-gen-key 'test medium' rsa3072 sign never");
             }
 
-            signer = await GpgSigner.OpenAsync(options.SigningKey, epoch, cancellationToken).ConfigureAwait(false);
+            signer = await GpgSigner.OpenAsync(options.SigningKey, epoch, options.GnupgHome, cancellationToken).ConfigureAwait(false);
             signingKey = await signer.ExportPublicKeyAsync(cancellationToken).ConfigureAwait(false);
             if (options.RepositoryDirectory is { } dir)
             {
@@ -100,6 +103,22 @@ public static class MediumBuilder
         string? tmpIso = null;
         try
         {
+            // The offline repository first: a preset or package that does not resolve is found in seconds.
+            var repository = Path.Combine(tree, MediumLayout.Repository);
+            await steps.RunAsync("repo.packages", async () =>
+                repoPackages = await repoBuilder.CollectPackagesAsync(Path.Combine(work.Path, "repo-scratch"), repository, Relabel(steps, "repo.packages"), cancellationToken)
+                    .ConfigureAwait(false)).ConfigureAwait(false);
+
+            await steps.RunAsync("repo.metadata", async () =>
+            {
+                await repoBuilder.WriteMetadataAsync(repository, work.Path, signer, cancellationToken).ConfigureAwait(false);
+                var keys = repoBuilder.CopyKeys(Path.Combine(tree, MediumLayout.KeysDirectory));
+                await File.WriteAllTextAsync(Path.Combine(tree, MediumLayout.SigningKey), signingKey, cancellationToken).ConfigureAwait(false);
+                info = info with { RepositoryKeys = [.. keys.Select(k => MediumLayout.KeysDirectory + "/" + k), MediumLayout.SigningKey] };
+                steps.Report(new ProgressEvent("repo.metadata", $"{repoPackages} packages, repodata signed by {signer.Key.KeyId}", 1, 1));
+            }).ConfigureAwait(false);
+            Directory.Delete(Path.Combine(work.Path, "repo-scratch"), recursive: true);
+
             await steps.RunAsync("live.packages", async () =>
                 livePackages = await liveBuilder.InstallAsync(live, Relabel(steps, "live.packages"), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
@@ -157,20 +176,7 @@ public static class MediumBuilder
                 steps.Report(new ProgressEvent("boot.esp", $"ESP {ByteText(size)} with {EfiNames.For(config.Arch).BootFile}", 1, 1));
             }).ConfigureAwait(false);
 
-            var repository = Path.Combine(tree, MediumLayout.Repository);
-            await steps.RunAsync("repo.packages", async () =>
-                repoPackages = await repoBuilder.CollectPackagesAsync(Path.Combine(work.Path, "repo-scratch"), repository, Relabel(steps, "repo.packages"), cancellationToken)
-                    .ConfigureAwait(false)).ConfigureAwait(false);
 
-            await steps.RunAsync("repo.metadata", async () =>
-            {
-                await repoBuilder.WriteMetadataAsync(repository, work.Path, signer, cancellationToken).ConfigureAwait(false);
-                var keys = repoBuilder.CopyKeys(Path.Combine(tree, MediumLayout.KeysDirectory));
-                await File.WriteAllTextAsync(Path.Combine(tree, MediumLayout.SigningKey), signingKey, cancellationToken).ConfigureAwait(false);
-                info = info with { RepositoryKeys = [.. keys.Select(k => MediumLayout.KeysDirectory + "/" + k), MediumLayout.SigningKey] };
-                steps.Report(new ProgressEvent("repo.metadata", $"{repoPackages} packages, repodata signed by {signer.Key.KeyId}", 1, 1));
-            }).ConfigureAwait(false);
-            Directory.Delete(Path.Combine(work.Path, "repo-scratch"), recursive: true);
 
             int files = 0;
             await steps.RunAsync("medium.sign", async () =>

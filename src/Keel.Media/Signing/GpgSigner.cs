@@ -14,23 +14,27 @@ public sealed record GpgKey(string KeyId, string Fingerprint, long CreatedSecond
 public sealed class GpgSigner
 {
     private readonly long? _sourceDateEpoch;
+    private readonly Dictionary<string, string>? _environment;
 
-    private GpgSigner(GpgKey key, long? sourceDateEpoch)
+    private GpgSigner(GpgKey key, long? sourceDateEpoch, Dictionary<string, string>? environment)
     {
         Key = key;
         _sourceDateEpoch = sourceDateEpoch;
+        _environment = environment;
     }
 
     /// <summary>The key that signs.</summary>
     public GpgKey Key { get; }
 
     /// <summary>Finds <paramref name="keySpec"/> among the secret keys; a key that is not there (or names several) is one clear error.</summary>
-    public static async Task<GpgSigner> OpenAsync(string keySpec, long? sourceDateEpoch, CancellationToken cancellationToken)
+    /// <remarks><paramref name="gnupgHome"/> null: gpg's own choice (GNUPGHOME, else ~/.gnupg).</remarks>
+    public static async Task<GpgSigner> OpenAsync(string keySpec, long? sourceDateEpoch, string? gnupgHome, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(keySpec);
         var input = "--signing-key " + keySpec;
-        var home = Environment.GetEnvironmentVariable("GNUPGHOME") is { Length: > 0 } h ? h : "~/.gnupg";
-        var result = await ToolRunner.RunAsync("gpg", ["--batch", "--with-colons", "--list-secret-keys", "--", keySpec], null, cancellationToken,
+        var environment = gnupgHome is null ? null : new Dictionary<string, string> { ["GNUPGHOME"] = gnupgHome };
+        var home = gnupgHome ?? (Environment.GetEnvironmentVariable("GNUPGHOME") is { Length: > 0 } h ? h : "~/.gnupg");
+        var result = await ToolRunner.RunAsync("gpg", ["--batch", "--with-colons", "--list-secret-keys", "--", keySpec], environment, cancellationToken,
             allowFailure: true, debianPackage: "gnupg").ConfigureAwait(false);
         var lines = result.Output.Split('\n');
         var secrets = lines.Where(l => l.StartsWith("sec:", StringComparison.Ordinal)).ToList();
@@ -54,13 +58,13 @@ public sealed class GpgSigner
             throw new KeelException(ReasonCodes.InvalidInput, input, $"{input}: key {sec[4]} is revoked, expired or disabled");
         }
 
-        return new GpgSigner(new GpgKey(sec[4].ToUpperInvariant(), fingerprint.ToUpperInvariant(), created), sourceDateEpoch);
+        return new GpgSigner(new GpgKey(sec[4].ToUpperInvariant(), fingerprint.ToUpperInvariant(), created), sourceDateEpoch, environment);
     }
 
     /// <summary>The armored public key (primary and subkeys), as the medium carries it.</summary>
     public async Task<string> ExportPublicKeyAsync(CancellationToken cancellationToken)
     {
-        var result = await ToolRunner.RunAsync("gpg", ["--batch", "--armor", "--export-options", "export-minimal", "--export", Key.Fingerprint], null,
+        var result = await ToolRunner.RunAsync("gpg", ["--batch", "--armor", "--export-options", "export-minimal", "--export", Key.Fingerprint], _environment,
             cancellationToken, debianPackage: "gnupg").ConfigureAwait(false);
         return result.Output.Contains("BEGIN PGP PUBLIC KEY BLOCK", StringComparison.Ordinal)
             ? result.Output
@@ -83,7 +87,7 @@ public sealed class GpgSigner
         args.AddRange(["--detach-sign", file]);
         try
         {
-            await ToolRunner.RunAsync("gpg", args, null, cancellationToken, debianPackage: "gnupg").ConfigureAwait(false);
+            await ToolRunner.RunAsync("gpg", args, _environment, cancellationToken, debianPackage: "gnupg").ConfigureAwait(false);
         }
         catch (IOException ex)
         {
