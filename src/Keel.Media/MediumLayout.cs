@@ -18,6 +18,33 @@ public static class MediumLayout
     /// <summary>The live root image when it is a squashfs or erofs file.</summary>
     public const string LiveRootDirectory = "LiveOS";
 
+    /// <summary>The squashfs live root (dracut dmsquash-live's default name).</summary>
+    public const string SquashfsImage = "LiveOS/squashfs.img";
+
+    /// <summary>The erofs live root (named on the command line with rd.live.squashimg=).</summary>
+    public const string ErofsImage = "LiveOS/rootfs.erofs";
+
+    /// <summary>The public keys the medium carries: the carried repositories' package keys and the medium's own signing key.</summary>
+    public const string KeysDirectory = "keel/keys";
+
+    /// <summary>The public half of the key that signed the manifest and the offline repository's repodata.</summary>
+    public const string SigningKey = "keel/keys/medium-signing-key.asc";
+
+    /// <summary>"SHA256  SIZE" of the ESP image appended as GPT partition 2 (the UKI lives there, outside the ISO tree).</summary>
+    public const string EspDigest = "keel/esp.sha256";
+
+    /// <summary>Extra installer arguments added by `keel media customize --cmdline` (the UKI's own command line is sealed).</summary>
+    public const string CustomCommandLine = "keel/custom/cmdline";
+
+    /// <summary>Beside the ISO: sha256sum -c lines naming the ISO's file name, and their armored detached signature.</summary>
+    public const string Sha256Sums = "SHA256SUMS";
+
+    /// <summary>The signature of <see cref="Sha256Sums"/>.</summary>
+    public const string Sha256SumsSignature = "SHA256SUMS.asc";
+
+    /// <summary>Inside the live root: what the medium is (a copy of keel/medium.json, trusted through the UKI).</summary>
+    public const string LiveInfoPath = "/etc/keel/medium.json";
+
     /// <summary>Files added by `keel media customize` after signing: not in the manifest, listed apart by `keel media verify`.</summary>
     public const string CustomDirectory = "keel/custom";
 

@@ -17,10 +17,16 @@ public static class InitramfsBuilder
     private const string OutputInRoot = "/var/tmp/keel-initramfs.img";
 
     /// <summary>Runs dracut for <paramref name="kernel"/> and moves the result to <paramref name="destination"/> (a host path).</summary>
+    public static Task BuildAsync(TargetRoot root, InstalledKernel kernel, string destination, long? sourceDateEpoch,
+        IReadOnlyList<InitramfsInclude> includes, CancellationToken cancellationToken) =>
+        BuildAsync(root, kernel, destination, sourceDateEpoch, includes, [], cancellationToken);
+
+    /// <summary>As above, with dracut modules added to the generic set (dracut --add; the installer medium adds dmsquash-live).</summary>
     public static async Task BuildAsync(TargetRoot root, InstalledKernel kernel, string destination, long? sourceDateEpoch,
-        IReadOnlyList<InitramfsInclude> includes, CancellationToken cancellationToken)
+        IReadOnlyList<InitramfsInclude> includes, IReadOnlyList<string> addModules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(includes);
+        ArgumentNullException.ThrowIfNull(addModules);
         if (!File.Exists(root.Resolve("/usr/bin/dracut")))
         {
             throw new InvalidDataException("boot.install: the target has no /usr/bin/dracut to make the initramfs; add the dracut package to the config");
@@ -50,6 +56,7 @@ public static class InitramfsBuilder
             [
                 "--mount", "--propagation", "private", "--fork", "sh", "-c", script, "keel-dracut", root.RootPath,
                 "/usr/bin/dracut", "--no-hostonly", "--reproducible", "--force",
+                .. addModules.SelectMany(m => new[] { "--add", m }),
                 .. includes.SelectMany(i => new[] { "--include", i.SourceInRoot, i.Destination }),
                 OutputInRoot, kernel.Version,
             ];
