@@ -21,6 +21,12 @@ public static class EfiBootEntry
             return $"warning: no EFI variables ({options.EfiVariables}): no boot entry made; the disk boots from its fallback path EFI/BOOT/";
         }
 
+        // Firmware cannot boot a loop device; an entry for one would only litter a development host's NVRAM.
+        if (Path.GetFileName(plan.Target.Path).StartsWith("loop", StringComparison.Ordinal))
+        {
+            return $"no EFI boot entry for {plan.Target.Path} (a loop device); the image boots from its fallback path EFI/BOOT/";
+        }
+
         var esp = plan.Partitions.FirstOrDefault(p => p.Role == "esp");
         if (esp is null)
         {
