@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Keel.Install.Engine;
 using Keel.Tests;
+using Xunit.Abstractions;
 
 namespace Keel.Installer.Tests;
 
@@ -9,7 +10,7 @@ namespace Keel.Installer.Tests;
 /// repository, signed by the fixture distribution's key; a config selecting a loop device by its size; keel.autoinstall.
 /// The installed root is mounted read-only afterwards and the record files read back.
 /// </summary>
-public sealed class RealInstallTests : IDisposable
+public sealed class RealInstallTests(ITestOutputHelper console) : IDisposable
 {
     private readonly string _state = Directory.CreateTempSubdirectory("keel-installer-real").FullName;
 
@@ -53,6 +54,7 @@ public sealed class RealInstallTests : IDisposable
         };
         var exit = await new LiveInstaller(options, new InstallerHost(TextWriter.Synchronized(output), new StringReader(""), new HostSystemAccess(), power)).RunAsync(default);
         var text = output.ToString();
+        console.WriteLine(text);
         Assert.True(exit == 0, text);
 
         Assert.Matches(@"medium verified: \d+ files, signed by " + signer.KeyId[^16..] + "\n", text);
