@@ -155,7 +155,7 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
             reporter.Complete($"installed {result.Packages.Count} packages onto {device}");
         }
 
-        console.Say($"{FinishedPrefix}{result.Packages.Count} packages onto {device} ({repositories.Line.Split(':')[0]}); it boots with: {result.KernelCommandLine}");
+        console.Say($"{FinishedPrefix}{result.Packages.Count} packages onto {device} ({repositories.Summary}); it boots with: {result.KernelCommandLine}");
 
         // 7. After.
         console.Say(record.HostKeys.Count == 0 ? HostKeysPrefix + "made on first boot" : HostKeysPrefix + string.Join(", ", record.HostKeys));

@@ -5,7 +5,11 @@ using Keel.Media;
 namespace Keel.Installer;
 
 /// <summary>Which repositories the install reads, and the console line that says why.</summary>
-public sealed record RepositoryDecision(bool Online, string? OnlineUrl, string Line, IReadOnlyList<RepositoryConfig> Repositories);
+public sealed record RepositoryDecision(bool Online, string? OnlineUrl, string Line, IReadOnlyList<RepositoryConfig> Repositories)
+{
+    /// <summary>Where the packages came from, for the install-finished line.</summary>
+    public string Summary => Online ? $"from the online repository {OnlineUrl}" : "from the medium's repository";
+}
 
 /// <summary>
 /// Chooses the repositories for the install: the online one (keel.repo=URL, else the medium's configured one) when it

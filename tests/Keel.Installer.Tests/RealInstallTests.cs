@@ -60,7 +60,7 @@ public sealed class RealInstallTests(ITestOutputHelper console) : IDisposable
         Assert.Matches(@"medium verified: \d+ files, signed by " + signer.KeyId[^16..] + "\n", text);
         Assert.Contains("no online repository configured: using the medium's repository", text, StringComparison.Ordinal);
         Assert.Contains($"installing onto {loop.Device} without a question (keel.autoinstall)", text, StringComparison.Ordinal);
-        Assert.Contains($"install finished: ", text, StringComparison.Ordinal);
+        Assert.Contains($"install finished: 55 packages onto {loop.Device} (from the medium's repository); it boots with: root=UUID=", text, StringComparison.Ordinal);
         var keysLine = text.Split('\n').Single(l => l.StartsWith(LiveInstaller.HostKeysPrefix, StringComparison.Ordinal));
         Assert.Matches(@"^ssh host keys: ED25519 SHA256:[A-Za-z0-9+/]{43}, ECDSA SHA256:[A-Za-z0-9+/]{43}, RSA SHA256:[A-Za-z0-9+/]{43}$", keysLine);
         Assert.Equal(["poweroff"], power.Actions);
@@ -136,6 +136,59 @@ public sealed class RealInstallTests(ITestOutputHelper console) : IDisposable
 
         Assert.Fail($"no partition of {loop.Device} holds the installed root");
         return null;
+    }
+
+    [Fact]
+    public async Task With_the_online_repository_answering_the_install_reads_it_first()
+    {
+        using var signer = TestSigner.Fixture(TestPaths.FixtureRepo);
+        using var server = TestHttpServer.Serving(TestPaths.FixtureRepo, "repo");
+        using var medium = new TestMedium(TestMedium.Info(server.Url + "/repo", signer.KeyId[^16..]), TestPaths.FixtureRepo);
+        medium.Sign(signer);
+        medium.Customize("keel/custom/keel.yaml", """
+            apiVersion: keel/v1
+            kind: Machine
+            distribution: fixture
+            preset: minimal
+            storage:
+              disk: {transport: loop, minSize: 3093MiB, maxSize: 3093MiB}
+            repositories:
+              - id: from-the-config
+                path: /nonexistent
+                gpgcheck: false
+            install:
+              confirm: false
+              after: none
+            """);
+        var cmdline = Path.Combine(_state, "cmdline");
+        File.WriteAllText(cmdline, "quiet\n");
+        using var loop = new LoopDevice(Path.Combine(_state, "disk"), 3093L << 20);
+        var output = new StringWriter();
+        var power = new RecordingPower();
+        var options = new InstallerOptions
+        {
+            MediumDirectory = medium.Root,
+            KeyFile = signer.PublicKeyFile,
+            CommandLineFile = cmdline,
+            StateDirectory = _state,
+            EfiVariables = Path.Combine(_state, "no-efivars"),
+        };
+        var exit = await new LiveInstaller(options, new InstallerHost(TextWriter.Synchronized(output), new StringReader(""), new HostSystemAccess(), power)).RunAsync(default);
+        var text = output.ToString();
+        console.WriteLine(text);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"using the online repository {server.Url}/repo (the medium's online repository); the medium's repository is the fallback", text, StringComparison.Ordinal);
+        Assert.Contains("the config's own repositories (from-the-config) are replaced by these", text, StringComparison.Ordinal);
+        Assert.Contains($"repository keel-fixture-online: {server.Url}/repo (gpgcheck on, priority 10)", text, StringComparison.Ordinal);
+        Assert.Contains($"installing onto {loop.Device} without a question (install.confirm: false)", text, StringComparison.Ordinal);
+        Assert.Contains("install.after: none: the machine stays on", text, StringComparison.Ordinal);
+        Assert.Empty(power.Actions);
+
+        // The online repository's metadata was read (packages may come from Keel's checksum-keyed cache).
+        Assert.Contains("/repo/repodata/repomd.xml", server.Requests);
+        Assert.Contains(server.Requests, r => r.StartsWith("/repo/repodata/", StringComparison.Ordinal) && !r.EndsWith("/repomd.xml", StringComparison.Ordinal));
+        Assert.Contains($"install finished: 36 packages onto {loop.Device} (from the online repository {server.Url}/repo)", text, StringComparison.Ordinal);
+        Assert.Contains("using the online repository", File.ReadAllText(Path.Combine(_state, "install.log")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
@@ -20,6 +21,15 @@ internal sealed class TestHttpServer : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Every path asked for, in order.</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>A server of every file under <paramref name="directory"/> at /<paramref name="prefix"/>/RELATIVE.</summary>
+    public static TestHttpServer Serving(string directory, string prefix) =>
+        new(Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(directory, f).StartsWith('.'))
+            .ToDictionary(f => $"/{prefix}/{Path.GetRelativePath(directory, f)}", File.ReadAllBytes));
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -59,6 +69,7 @@ internal sealed class TestHttpServer : IDisposable
             }
 
             var path = context.Request.Url!.AbsolutePath;
+            Requests.Enqueue(path);
             if (_files.TryGetValue(path, out var body))
             {
                 context.Response.StatusCode = 200;
