@@ -42,7 +42,7 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
 
     private string Output => _output.ToString();
 
-    private async Task<int> RunAsync(string cmdline = "BOOT_IMAGE=/vmlinuz ro", string? key = null, bool dryRun = false)
+    private async Task<int> RunAsync(string cmdline = "BOOT_IMAGE=/vmlinuz ro", string? key = null, bool dryRun = false, string input = "")
     {
         var cmdlineFile = Path.Combine(_state, "cmdline");
         File.WriteAllText(cmdlineFile, cmdline + "\n");
@@ -55,7 +55,7 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
             EfiVariables = Path.Combine(_state, "no-efivars"),
             DryRun = dryRun,
         };
-        return await new LiveInstaller(options, new InstallerHost(_output, new StringReader(""), new FakeSystem(), _power)).RunAsync(default);
+        return await new LiveInstaller(options, new InstallerHost(_output, new StringReader(input), new FakeSystem(), _power)).RunAsync(default);
     }
 
     [Fact]
@@ -151,5 +151,21 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
         Assert.DoesNotContain("[install.record]", Output, StringComparison.Ordinal);
         Assert.EndsWith($"dry run: nothing was written to {loop.Device}\n", Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_state, "install.log")));
+    }
+
+    [Fact]
+    public async Task Asked_once_and_not_confirmed_nothing_is_written()
+    {
+        using var loop = new LoopDevice(Path.Combine(_state, "disk"), 3089L << 20);
+        _medium.Customize(MediumLayout.CustomConfig,
+            "apiVersion: keel/v1\nkind: Machine\ndistribution: fixture\npreset: minimal\nstorage:\n  disk: {transport: loop, minSize: 3089MiB, maxSize: 3089MiB}\n");
+        Assert.Equal(ExitCodes.Failed, await RunAsync(input: "n\ny\n"));
+        Assert.Contains($"Erase everything on {loop.Device} and install? [y/N] ", Output, StringComparison.Ordinal);
+        Assert.EndsWith($"not confirmed: nothing was written to {loop.Device}\n", Output, StringComparison.Ordinal);
+        await using var disk = File.OpenRead(loop.Device);
+        var buffer = new byte[1 << 20];
+        Assert.Equal(buffer.Length, await disk.ReadAsync(buffer));
+        Assert.True(buffer.AsSpan().IndexOfAnyExcept((byte)0) < 0, "the loop device was written");
+        Assert.Empty(_power.Actions);
     }
 }
