@@ -19,6 +19,7 @@ public static class KeelCli
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(InstallCommand.Create());
+        root.Subcommands.Add(InstallerCommand.Create());
         root.Subcommands.Add(DisksCommand.Create());
         root.Subcommands.Add(VmCommand.Create());
         root.Subcommands.Add(MediaCommand.Create());

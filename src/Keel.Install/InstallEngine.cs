@@ -55,10 +55,10 @@ public sealed class InstallEngine(EngineOptions? options = null)
 
         if (checkDevice)
         {
-            (_options.Guard ?? new InstallTargetGuard()).Check(device, minimumBytes: DiskLister.MinimumBytes(loaded.Config.Storage));
+            (_options.Guard ?? new InstallTargetGuard()).Check(device, _options.MediumPath, DiskLister.MinimumBytes(loaded.Config.Storage));
         }
 
-        return Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Device, device, facts.SizeBytes, null), facts);
+        return Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Device, device, facts.SizeBytes, null), facts, _options.Record);
     }
 
     /// <summary>

@@ -14,4 +14,13 @@ public sealed record EngineOptions
 
     /// <summary>Checks a device before anything is written; null: the real /proc and /sys.</summary>
     public InstallTargetGuard? Guard { get; init; }
+
+    /// <summary>
+    /// A path on the install medium the run was started from (the live installer's mounted medium); the guard refuses
+    /// the disk holding it. Null: keel's own directory, as for `keel install`.
+    /// </summary>
+    public string? MediumPath { get; init; }
+
+    /// <summary>What the install.record step writes into the machine (the live installer's record); null: the step is left out.</summary>
+    public InstallRecord? Record { get; init; }
 }

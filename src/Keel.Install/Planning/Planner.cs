@@ -3,6 +3,7 @@ using Keel.Config.Model;
 using Keel.Config.Planning;
 using Keel.Config.Presets;
 using Keel.Install.Devices;
+using Keel.Install.Engine;
 using Keel.Install.Steps;
 
 namespace Keel.Install.Planning;
@@ -12,9 +13,10 @@ public static class Planner
 {
     /// <summary>
     /// Builds the plan; <paramref name="device"/> is the device read for the fingerprint (null for an image). Throws
-    /// InvalidDataException when the layout does not fit the target or has no ESP.
+    /// InvalidDataException when the layout does not fit the target or has no ESP. With <paramref name="record"/> the
+    /// install.record step is part of the plan.
     /// </summary>
-    public static Plan Build(LoadedConfig loaded, PackageRequest request, PlanTarget target, DeviceFacts? device = null)
+    public static Plan Build(LoadedConfig loaded, PackageRequest request, PlanTarget target, DeviceFacts? device = null, InstallRecord? record = null)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(request);
@@ -25,7 +27,7 @@ public static class Planner
         var placed = LayoutCalculator.Place(config.Storage.EffectivePartitions(), target.SizeBytes, target.Path, config.Arch, config.Storage.Encryption is not null)
             .Select(p => image ? p with { Device = $"{work} partition {p.Number}" } : p).ToList();
         var settings = ResolvedSettings.Decide(loaded, request, placed, image);
-        var context = new PlanningContext(loaded, request, target, placed, settings);
+        var context = new PlanningContext(loaded, request, target, placed, settings) { Record = record };
         var actions = InstallSteps.Ordered.Where(s => s.AppliesTo(context)).ToList();
 
         var messages = request.Mappings.Select(m => new PlanMessage("info", $"{m.Path}: '{m.Requested}' is named '{m.Name}' in {config.Distribution}; requesting '{m.Name}'")).ToList();

@@ -31,7 +31,7 @@ public sealed class StoragePartitionStep() : InstallStep("storage.partition", "P
         else
         {
             // Checked again: the disk may have been mounted while the packages were downloading.
-            (run.Options.Guard ?? new InstallTargetGuard()).Check(target.Path);
+            (run.Options.Guard ?? new InstallTargetGuard()).Check(target.Path, run.Options.MediumPath);
             where = target.Path;
         }
 

@@ -27,6 +27,7 @@ public static class InstallSteps
         new FstabStep(),
         new MachineIdStep(),
         new BootInstallStep(),
+        new InstallRecordStep(),
         new StoragePartitionStep(),
         new StorageEncryptStep(),
         new StorageFormatStep(),

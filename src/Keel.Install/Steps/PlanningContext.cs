@@ -17,4 +17,7 @@ public sealed record PlanningContext(LoadedConfig Loaded, PackageRequest Request
 
     /// <summary>What is written: the partial image beside the output, or the device itself.</summary>
     public string Work => Target.WritePath;
+
+    /// <summary>The live installer's record for install.record; null for `keel build` and `keel install`.</summary>
+    public Engine.InstallRecord? Record { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class StorageCheckStep() : InstallStep("storage.check", "Check the
         }
         else
         {
-            var device = (run.Options.Guard ?? new InstallTargetGuard()).Check(target.Path, minimumBytes: DiskLister.MinimumBytes(run.Config.Storage));
+            var device = (run.Options.Guard ?? new InstallTargetGuard()).Check(target.Path, run.Options.MediumPath, DiskLister.MinimumBytes(run.Config.Storage));
             run.Work = WorkArea.Create(Path.Combine(Path.GetTempPath(), "keel-install-" + device.Name));
             run.Report($"{target.Path}: {ByteSize.Format(device.SizeBytes)}, not mounted or in use; {partitions} partitions");
         }
