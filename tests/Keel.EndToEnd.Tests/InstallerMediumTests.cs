@@ -28,7 +28,7 @@ public sealed class InstallerMediumTests(InstallerMediumFixture medium, ITestOut
 
         var (exit, console) = await Vm(["--cdrom", medium.CustomIso, "--disk", blank, "--disk", data]);
         Assert.True(exit == 0, EndToEnd.Tail(console));
-        Assert.Matches(@"medium verified: \d+ files, signed by [0-9a-f]{16}", console);
+        Assert.Matches(@"medium verified: \d+ files, signed by [0-9A-Fa-f]{16}", console);
         Assert.Contains("using the medium's repository", console, StringComparison.Ordinal);
         Assert.Contains(InstallerMediumFixture.InstallFinished, console, StringComparison.Ordinal);
         Assert.Equal(dataBefore, Sha256(data));
@@ -49,7 +49,7 @@ public sealed class InstallerMediumTests(InstallerMediumFixture medium, ITestOut
         var port = new Uri(online.BaseUrl).Port;
         var (exit, console) = await Vm(["--usb", medium.CustomIso, "--disk", blank, "--guestfwd", $"10.0.2.100:80=127.0.0.1:{port}"]);
         Assert.True(exit == 0, EndToEnd.Tail(console));
-        Assert.Matches(@"medium verified: \d+ files, signed by [0-9a-f]{16}", console);
+        Assert.Matches(@"medium verified: \d+ files, signed by [0-9A-Fa-f]{16}", console);
         Assert.Contains("using the online repository http://10.0.2.100/", console, StringComparison.Ordinal);
         Assert.Contains(InstallerMediumFixture.InstallFinished, console, StringComparison.Ordinal);
         Assert.Contains(online.Log, l => l.Contains("openssh-server-9.8p1", StringComparison.Ordinal));
