@@ -28,9 +28,9 @@ internal sealed class ConfigBinder
         _map = map;
     }
 
-    // T is not annotated: YamlModelReader.Read<T> passes its own unannotated T through. Every T is a Keel.Config.Model
-    // class (MachineConfig, PresetDefinition), which the trimmed app keeps whole, as it keeps the types below them.
-    public T Bind<T>(YamlMappingNode node) where T : class, new() => (T)BindObject(ModelType(typeof(T)), node, "")!;
+    // T is not annotated (YamlModelReader.Read<T> passes its own T through): every T is a Keel.Config.Model class
+    // (MachineConfig, PresetDefinition), kept whole in a trimmed keel like the types below it; see ConfigNames.Model.
+    public T Bind<T>(YamlMappingNode node) where T : class, new() => (T)BindObject(ConfigNames.Model(typeof(T)), node, "")!;
 
     private object? BindObject([DynamicallyAccessedMembers(ConfigNames.ModelMembers)] Type type, YamlMappingNode node, string path)
     {
@@ -99,7 +99,7 @@ internal sealed class ConfigBinder
             return false;
         }
 
-        var underlying = ModelType(Nullable.GetUnderlyingType(type) ?? type);
+        var underlying = ConfigNames.Model(Nullable.GetUnderlyingType(type) ?? type);
         if (ConfigNames.ListElement(underlying) is { } element)
         {
             if (node is not YamlSequenceNode sequence)
@@ -203,17 +203,6 @@ internal sealed class ConfigBinder
 
         throw new NotSupportedException($"config model type {underlying.Name} has no YAML conversion");
     }
-
-    /// <summary>
-    /// The one place the trimming analysis cannot follow: the binder walks property types (PropertyInfo.PropertyType,
-    /// List&lt;T&gt;'s T, Nullable&lt;T&gt;'s T), which carry no annotation. What makes that safe is that the model is closed:
-    /// the binder only descends into classes of Keel.Config.Model (IsModelClass), lists of them and enums, and a trimmed
-    /// keel keeps every type of that namespace whole (src/Keel.Cli/ILLink.Descriptors.xml). From here on the annotations
-    /// carry the requirement to every reflection call (BindObject, ConfigNames), so a new reflection use is checked.
-    /// </summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2068", Justification = "Keel.Config.Model types are rooted whole by the trimmed app's descriptor (src/Keel.Cli/ILLink.Descriptors.xml).")]
-    [return: DynamicallyAccessedMembers(ConfigNames.ModelMembers | ConfigNames.EnumMembers)]
-    private static Type ModelType(Type type) => type;
 
     private static bool IsModelClass(Type type) => type.IsClass && type != typeof(string) && type.Namespace == typeof(MachineConfig).Namespace;
 
