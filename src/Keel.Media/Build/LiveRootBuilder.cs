@@ -28,6 +28,9 @@ internal sealed class LiveRootBuilder(LoadedMedium medium, PresetCatalog catalog
 
     private const UnixFileMode FileMode644 = (UnixFileMode)0x1a4;
 
+    // The kernel image is in the UKI already; a second copy in the live root would only cost medium space (and RAM).
+    private const string KernelImagePattern = "usr/lib/modules/*/vmlinuz";
+
     private MediumConfig Config => medium.Config;
 
     /// <summary>The machine-config equivalent of the live environment: live preset and packages, carried plus live-only repositories.</summary>
@@ -100,16 +103,18 @@ internal sealed class LiveRootBuilder(LoadedMedium medium, PresetCatalog catalog
         {
             var uuid = StableIds.Derive(Config.Seed, "medium:live-root");
             await StepTool.RunAsync("live.image", "mkfs.erofs",
-                ["-zlz4hc", "-U" + uuid.ToString("D"), .. epoch is null ? Array.Empty<string>() : ["-T" + epoch, "--ignore-mtime"], "--quiet", image, root],
+                ["-zlz4hc", "-U" + uuid.ToString("D"), .. epoch is null ? Array.Empty<string>() : ["-T" + epoch, "--ignore-mtime"], "--quiet",
+                    "--exclude-regex=^usr/lib/modules/[^/]+/vmlinuz$", image, root],
                 cancellationToken, debianPackage: "erofs-utils").ConfigureAwait(false);
         }
         else
         {
             // Owners and modes are kept (the root is real); xattrs are left out until the live root carries SELinux labels.
+            // mksquashfs takes SOURCE_DATE_EPOCH from the environment for the image and every file time (and refuses
+            // -mkfs-time/-all-time beside it), so it is passed there.
             await StepTool.RunAsync("live.image", "mksquashfs",
-                [root, image, "-noappend", "-comp", "zstd", "-no-xattrs", "-no-progress", "-quiet",
-                    .. epoch is null ? Array.Empty<string>() : ["-mkfs-time", epoch, "-all-time", epoch]],
-                cancellationToken, debianPackage: "squashfs-tools").ConfigureAwait(false);
+                [root, image, "-noappend", "-comp", "zstd", "-no-xattrs", "-no-progress", "-quiet", "-wildcards", "-e", KernelImagePattern],
+                cancellationToken, epoch is null ? null : new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = epoch }, debianPackage: "squashfs-tools").ConfigureAwait(false);
         }
 
         return relative;
@@ -161,10 +166,10 @@ internal sealed class LiveRootBuilder(LoadedMedium medium, PresetCatalog catalog
             root=$1 out=$2 epoch=$3
             cd "$root"
             if [ -n "$epoch" ]; then find . -newermt "@$epoch" -print0 | xargs -0r touch -h -d "@$epoch"; fi
-            find . ! -path './usr/lib/modules/*/vmlinuz' -print0 | LC_ALL=C sort -z \
+            find . ! -path "./$4" -print0 | LC_ALL=C sort -z \
               | cpio --null --create --format=newc --reproducible --quiet | zstd -q -15 -T0 -o "$out"
             """;
-        await StepTool.RunAsync("live.image", "bash", ["-c", script, "keel-live-cpio", root, output, sourceDateEpoch?.ToString(CultureInfo.InvariantCulture) ?? ""],
+        await StepTool.RunAsync("live.image", "bash", ["-c", script, "keel-live-cpio", root, output, sourceDateEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", KernelImagePattern],
             cancellationToken, debianPackage: "cpio zstd").ConfigureAwait(false);
     }
 

@@ -138,15 +138,17 @@ public static class MediumBuilder
             string? image = null;
             await steps.RunAsync("live.image", async () =>
             {
+                // The uncompressed size is what an initramfs root costs in RAM for as long as the live system runs.
+                var rootBytes = new DirectoryInfo(live).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => f.LinkTarget is null).Sum(f => f.Length);
                 if (config.Live.Root == LiveRootFormat.Initramfs)
                 {
                     await liveBuilder.BuildRootInitramfsAsync(live, initramfs, cancellationToken).ConfigureAwait(false);
-                    steps.Report(new ProgressEvent("live.image", $"live root as initramfs: {ByteText(new FileInfo(initramfs).Length)}", 1, 1));
+                    steps.Report(new ProgressEvent("live.image", $"live root of {ByteText(rootBytes)} as initramfs: {ByteText(new FileInfo(initramfs).Length)}", 1, 1));
                 }
                 else
                 {
                     image = await liveBuilder.WriteImageAsync(live, tree, cancellationToken).ConfigureAwait(false);
-                    steps.Report(new ProgressEvent("live.image", $"{image}: {ByteText(new FileInfo(Path.Combine(tree, image)).Length)}", 1, 1));
+                    steps.Report(new ProgressEvent("live.image", $"live root of {ByteText(rootBytes)} as {image}: {ByteText(new FileInfo(Path.Combine(tree, image)).Length)}", 1, 1));
                 }
             }).ConfigureAwait(false);
 

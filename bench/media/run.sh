@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench/media: the installer medium's figures, measured in one run (never asserted by the test suite).
+#   - build time and ISO size of the fixture medium, for each live.root given (default: squashfs initramfs)
+#   - power-on to the live system's "boot finished" and login prompt under qemu/OVMF (TCG), as CD-ROM, and peak guest RAM
+#   - keel media verify of the ISO against xorriso -extract + sha256sum of the same files (the anchor)
+# Usage: bench/media/run.sh [squashfs|erofs|initramfs ...]   (as root, after scripts/test.sh built the fixture)
+# Env: KEEL_FIXTURE_REPO, KEEL_AGENT_REPO, KEEL (the keel binary), LIVE_PRESET (a live preset name or file).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+repo=${KEEL_FIXTURE_REPO:-$top/.work/fixture-repo}
+agent=${KEEL_AGENT_REPO:-$top/.work/agent-repo}
+keel=${KEEL:-$top/src/Keel.Cli/bin/Release/net10.0/keel}
+preset=${LIVE_PRESET:-live}
+roots=("$@"); [ ${#roots[@]} -gt 0 ] || roots=(squashfs initramfs)
+work=$(mktemp -d /tmp/keel-bench-media.XXXXXX)
+trap 'gpgconf --homedir "$work/gnupg" --kill gpg-agent 2>/dev/null || true; rm -rf "$work"' EXIT
+cp -r "$repo/.keel-build/gnupg" "$work/gnupg"; chmod 700 "$work/gnupg"
+export GNUPGHOME=$work/gnupg SOURCE_DATE_EPOCH=1735689600
+ovmf=/usr/share/OVMF
+
+for root in "${roots[@]}"; do
+    sed -e "s|\.\./\.\./\.work/fixture-repo|$repo|g; s|\.\./\.\./\.work/agent-repo|$agent|; s|preset: live\$|preset: $preset|; s|root: squashfs|root: $root|" \
+        "$top/examples/fixture/installer.yaml" > "$work/medium-$root.yaml"
+    mkdir -p "$work/$root"
+    start=$(date +%s.%N)
+    "$keel" media build "$work/medium-$root.yaml" -o "$work/$root/installer.iso" --signing-key fixture@keel.invalid --progress plain > "$work/$root/build.log" 2>&1 \
+        || { tail -3 "$work/$root/build.log"; exit 1; }
+    build=$(echo "$(date +%s.%N) - $start" | bc)
+    size=$(stat -c %s "$work/$root/installer.iso")
+    uki=$(grep -o 'UKI [0-9.]* MiB' "$work/$root/build.log" | head -1)
+
+    # Power-on to the live system: the console goes to a file, polled every 0.2 s for the first appearance of each line.
+    cp "$ovmf/OVMF_VARS_4M.fd" "$work/$root/vars.fd"
+    console=$work/$root/console.log; : > "$console"
+    start=$(date +%s.%N)
+    qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048 -display none -monitor none -nic none -serial file:"$console" \
+        -drive if=pflash,format=raw,readonly=on,file="$ovmf/OVMF_CODE_4M.fd" -drive if=pflash,format=raw,file="$work/$root/vars.fd" \
+        -cdrom "$work/$root/installer.iso" & qpid=$!
+    finished= login=
+    for _ in $(seq 1 1500); do
+        sleep 0.2
+        now=$(echo "$(date +%s.%N) - $start" | bc)
+        [ -n "$finished" ] || ! grep -q 'boot finished' "$console" || finished=$now
+        if grep -q 'login:' "$console"; then login=$now; break; fi
+        kill -0 "$qpid" 2>/dev/null || break
+    done
+    kill "$qpid" 2>/dev/null || true; wait "$qpid" 2>/dev/null || true
+
+    # Self-check throughput: keel media verify (extracts the ISO, checks every file) vs xorriso -extract + sha256sum.
+    t0=$(date +%s.%N)
+    "$keel" media verify "$work/$root/installer.iso" --key "$repo/RPM-GPG-KEY-keel-fixture" > /dev/null
+    t1=$(date +%s.%N)
+    mkdir "$work/$root/x"
+    xorriso -osirrox on -indev "$work/$root/installer.iso" -extract / "$work/$root/x" > /dev/null 2>&1
+    (cd "$work/$root/x" && find . -type f -print0 | xargs -0 sha256sum > /dev/null)
+    t2=$(date +%s.%N)
+    chmod -R u+w "$work/$root/x"; rm -rf "$work/$root/x"
+    printf '%-10s build %6.1f s  ISO %6.1f MiB  %s  boot-finished %6s s  login %6s s  verify %5.2f s  extract+sha256sum %5.2f s  ratio %4.2fx\n' \
+        "$root" "$build" "$(echo "$size / 1048576" | bc -l)" "$uki" "${finished:-n/a}" "${login:-n/a}" \
+        "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)"
+done
