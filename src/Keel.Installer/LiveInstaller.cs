@@ -46,7 +46,7 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
         using var log = new InstallLog(options.DryRun ? null : Path.Combine(options.StateDirectory, "install.log"));
-        var console = new InstallerConsole(host.Output, host.Input, log);
+        var console = new InstallerConsole(host.Output, host.Input, log, options.Progress == "json");
         bool executing = false;
         try
         {
