@@ -45,7 +45,8 @@ public sealed class ConfigDiscovery(ISystemAccess system, InstallerOptions optio
         No install config was found, so nothing will be installed. Give the installer a keel/v1 machine config
         (the same file `keel install` reads, with storage.disk selecting the disk) in one of three ways:
 
-          1. On the kernel command line (press 'e' in the boot menu):
+          1. On the kernel command line (edit the boot entry, or add it to the medium with
+             keel media customize installer.iso --cmdline 'keel.config=...' -o custom.iso):
                keel.config=http://192.0.2.10/server.yaml        fetched over http(s)
                keel.config=/run/media/server.yaml               a file in the live system or on the medium
              add keel.autoinstall to install without a question.

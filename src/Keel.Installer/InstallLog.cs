@@ -50,15 +50,15 @@ public sealed class InstallLog : IDisposable
         }
     }
 
-    /// <summary>Logs one of the installer's console lines.</summary>
-    public void Message(string message) => Append(json =>
+    /// <summary>Logs one of the installer's console lines; returns the JSON line logged.</summary>
+    public string Message(string message) => Append(json =>
     {
         json.WriteString("type", "installer");
         json.WriteString("message", message);
     });
 
     /// <summary>Logs a tool run: the command, its exit code and its output.</summary>
-    public void Tool(string tool, IReadOnlyList<string> arguments, ToolResult result) => Append(json =>
+    public void Tool(string tool, IReadOnlyList<string> arguments, ToolResult result) => _ = Append(json =>
     {
         json.WriteString("type", "tool");
         json.WriteString("tool", tool);
@@ -74,9 +74,23 @@ public sealed class InstallLog : IDisposable
         json.WriteString("stderr", result.Error);
     });
 
+    /// <summary>A JSON line of <paramref name="type"/> with <paramref name="message"/>, as the log writes them, without logging it.</summary>
+    public static string Format(string type, string message) => Build(json =>
+    {
+        json.WriteString("type", type);
+        json.WriteString("message", message);
+    });
+
     public void Dispose() => _file?.Dispose();
 
-    private void Append(Action<Utf8JsonWriter> body)
+    private string Append(Action<Utf8JsonWriter> body)
+    {
+        var line = Build(body);
+        AppendLine(line);
+        return line;
+    }
+
+    private static string Build(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -88,7 +102,7 @@ public sealed class InstallLog : IDisposable
             json.WriteEndObject();
         }
 
-        AppendLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private void AppendLine(string line)

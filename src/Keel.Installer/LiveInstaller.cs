@@ -40,13 +40,16 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
     /// <summary>The line with the installed machine's SSH host key fingerprints.</summary>
     public const string HostKeysPrefix = "ssh host keys: ";
 
+    /// <summary>Kernel parameters `keel media customize --cmdline` adds on the medium; read after /proc/cmdline, so they win.</summary>
+    public const string CustomCommandLine = MediumLayout.CustomDirectory + "/cmdline";
+
     /// <summary>Runs the installer; returns the exit code (docs/errors.md).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
         using var log = new InstallLog(options.DryRun ? null : Path.Combine(options.StateDirectory, "install.log"));
-        var console = new InstallerConsole(host.Output, host.Input, log);
+        var console = new InstallerConsole(host.Output, host.Input, log, options.Progress == "json");
         bool executing = false;
         try
         {
@@ -69,7 +72,7 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         // 1. The kernel command line, then the medium (its label may be on the command line), then its customization.
         var commandLine = KernelCommandLine.Parse(ReadCommandLine(options.CommandLineFile));
         var medium = await new MediumLocator(host.System, console).LocateAsync(options.MediumDirectory, commandLine, cancellationToken).ConfigureAwait(false);
-        var custom = Path.Combine(medium, MediumLayout.CustomDirectory, "cmdline");
+        var custom = Path.Combine(medium, CustomCommandLine);
         if (File.Exists(custom))
         {
             commandLine = commandLine.Append(KernelCommandLine.Parse(ReadCommandLine(custom)));
@@ -77,7 +80,7 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
 
         var arguments = InstallerArguments.From(commandLine);
         console.Say($"keel installer: medium {medium}; command line: keel.config={arguments.Config ?? "(none)"} keel.repo={arguments.Repository ?? "(none)"}"
-            + $" keel.autoinstall={(arguments.AutoInstall ? "yes" : "no")} keel.ui={arguments.Ui ?? "(none)"}{(File.Exists(custom) ? $" (with {MediumLayout.CustomDirectory}/cmdline)" : "")}");
+            + $" keel.autoinstall={(arguments.AutoInstall ? "yes" : "no")} keel.ui={arguments.Ui ?? "(none)"}{(File.Exists(custom) ? $" (with {CustomCommandLine})" : "")}");
 
         // 2. The medium checks itself before anything else is read from it.
         var key = options.KeyFile ?? InstallerOptions.DefaultKeyFiles.FirstOrDefault(File.Exists);

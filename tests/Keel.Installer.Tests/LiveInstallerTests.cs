@@ -42,7 +42,7 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
 
     private string Output => _output.ToString();
 
-    private async Task<int> RunAsync(string cmdline = "BOOT_IMAGE=/vmlinuz ro", string? key = null, bool dryRun = false, string input = "")
+    private async Task<int> RunAsync(string cmdline = "BOOT_IMAGE=/vmlinuz ro", string? key = null, bool dryRun = false, string input = "", string progress = "plain")
     {
         var cmdlineFile = Path.Combine(_state, "cmdline");
         File.WriteAllText(cmdlineFile, cmdline + "\n");
@@ -54,6 +54,7 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
             StateDirectory = _state,
             EfiVariables = Path.Combine(_state, "no-efivars"),
             DryRun = dryRun,
+            Progress = progress,
         };
         return await new LiveInstaller(options, new InstallerHost(_output, new StringReader(input), new FakeSystem(), _power)).RunAsync(default);
     }
@@ -167,5 +168,15 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
         Assert.Equal(buffer.Length, await disk.ReadAsync(buffer));
         Assert.True(buffer.AsSpan().IndexOfAnyExcept((byte)0) < 0, "the loop device was written");
         Assert.Empty(_power.Actions);
+    }
+
+    [Fact]
+    public async Task With_json_progress_every_console_line_is_a_json_object()
+    {
+        Assert.Equal(0, await RunAsync(progress: "json"));
+        var lines = Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var messages = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("message").GetString()).ToList();
+        Assert.Contains($"medium verified: 2 files, signed by {_signers.Medium.KeyId[^16..]}", messages);
+        Assert.Contains(messages, m => m!.StartsWith("No install config was found", StringComparison.Ordinal));
     }
 }

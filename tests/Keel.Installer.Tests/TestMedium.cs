@@ -55,7 +55,16 @@ public sealed class TestSigner : IDisposable
         return File.ReadAllBytes(input + ".asc");
     }
 
-    public void Dispose() => Directory.Delete(Home, recursive: true);
+    public void Dispose()
+    {
+        // gpg started an agent for this home; it would otherwise outlive the test.
+        using (var kill = Process.Start(new ProcessStartInfo("gpgconf", ["--homedir", Home, "--kill", "gpg-agent"]) { RedirectStandardError = true }))
+        {
+            kill?.WaitForExit();
+        }
+
+        Directory.Delete(Home, recursive: true);
+    }
 
     private static TestSigner Finish(string home, string who)
     {
