@@ -19,24 +19,26 @@ internal static class VmRunCommand
             Description = "Disk image to boot, the first disk: raw (GPT/MBR), qcow2, VHD or VHDX, detected by content. Optional with --cdrom or --usb.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var cdrom = new Option<string>("--cdrom") { Description = "ISO image on a read-only CD-ROM drive (AHCI)." };
-        var usb = new Option<string>("--usb") { Description = "Disk image (e.g. a hybrid ISO) on a USB stick (xHCI, usb-storage), read-only unless --usb-writable." };
+        var cdrom = new Option<string>("--cdrom") { HelpName = "ISO", Description = "ISO image on a read-only CD-ROM drive (AHCI)." };
+        var usb = new Option<string>("--usb") { HelpName = "IMAGE", Description = "Disk image (e.g. a hybrid ISO) on a USB stick (xHCI, usb-storage), read-only unless --usb-writable." };
         var usbWritable = new Option<bool>("--usb-writable") { Description = "Let the guest write to the --usb image, in place." };
         var disk = new Option<string[]>("--disk")
         {
+            HelpName = "FILE",
             Description = "Extra virtio disk, written IN PLACE (no overlay): a target to install onto. Raw or qcow2, by content; serial keel-diskN. Repeatable.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var seed = new Option<string>("--seed") { Description = "Directory with NoCloud files (meta-data, user-data, ...), attached as a 'cidata' disk." };
-        var timeout = new Option<int?>("--timeout") { Description = $"Seconds before the machine is stopped and the run fails; 0 for no limit. Default: {DefaultExpectTimeoutSeconds} with --expect, none without." };
-        var expect = new Option<string>("--expect") { Description = "Succeed and stop the machine as soon as this text appears on the console." };
+        var seed = new Option<string>("--seed") { HelpName = "DIR", Description = "Directory with NoCloud files (meta-data, user-data, ...), attached as a 'cidata' disk." };
+        var timeout = new Option<int?>("--timeout") { HelpName = "S", Description = $"Seconds before the machine is stopped and the run fails; 0 for no limit. Default: {DefaultExpectTimeoutSeconds} with --expect, none without." };
+        var expect = new Option<string>("--expect") { HelpName = "TEXT", Description = "Succeed and stop the machine as soon as this text appears on the console." };
         var keep = new Option<bool>("--keep") { Description = "Boot IMAGE itself so the guest's writes persist (default: a throwaway overlay)." };
-        var memory = new Option<int>("--memory") { Description = $"Guest memory in MiB (an installer medium needs 2048).", DefaultValueFactory = _ => VmRunOptions.DefaultMemoryMiB };
-        var firmware = new Option<string>("--firmware") { Description = "UEFI firmware code file (its *VARS* file beside it is the variable store's template). Default: Debian's OVMF/AAVMF." };
-        var firmwareVars = new Option<string>("--firmware-vars") { Description = "Keep the firmware's variable store (boot entries) in this file across runs; made from the template if missing. Default: a fresh copy per run." };
+        var memory = new Option<int>("--memory") { HelpName = "MiB", Description = "Guest memory in MiB (an installer medium needs 2048).", DefaultValueFactory = _ => VmRunOptions.DefaultMemoryMiB };
+        var firmware = new Option<string>("--firmware") { HelpName = "PATH", Description = "UEFI firmware code file (its *VARS* file beside it is the variable store's template). Default: Debian's OVMF/AAVMF." };
+        var firmwareVars = new Option<string>("--firmware-vars") { HelpName = "FILE", Description = "Keep the firmware's variable store (boot entries) in this file across runs; made from the template if missing. Default: a fresh copy per run." };
         var guestfwd = new Option<string[]>("--guestfwd")
         {
-            Description = "GUESTADDR:PORT=HOSTADDR:PORT: turn on qemu's user network, restricted (DHCP, no route out), and carry the guest's TCP connections to GUESTADDR:PORT to the host's HOSTADDR:PORT. Repeatable. Example: 10.0.2.100:80=127.0.0.1:8080.",
+            HelpName = "GUESTADDR:PORT=HOSTADDR:PORT",
+            Description = "Turn on qemu's user network, restricted (DHCP, no route out), and carry the guest's TCP connections to GUESTADDR:PORT to the host's HOSTADDR:PORT. Repeatable. Example: 10.0.2.100:80=127.0.0.1:8080.",
             AllowMultipleArgumentsPerToken = false,
         };
         var arch = new Option<string>("--arch") { Description = "Guest architecture.", DefaultValueFactory = _ => "x86_64" };
