@@ -151,6 +151,28 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
         Assert.Contains($"keel: {path}: SHA-256", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_changed_boot_partition_fails_verify()
+    {
+        Assert.Equal(0, (await BuildAsync()).Exit);
+        var copy = Path.Combine(_medium.Dir, "esp-tampered", "installer.iso");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(_medium.Iso, copy);
+        var (offset, _) = IsoImage.FindEsp(copy);
+        await using (var fs = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // Past the FAT boot sector, in the file data: the firmware would still load it.
+            fs.Position = offset + (2L << 20);
+            int b = fs.ReadByte();
+            fs.Position--;
+            fs.WriteByte((byte)(b ^ 0x01));
+        }
+
+        var (exit, _, err) = await FixtureMedium.RunAsync("media", "verify", copy, "--key", key.PublicKey);
+        Assert.Equal(1, exit);
+        Assert.Contains("EFI system partition (the boot image): SHA-256", err, StringComparison.Ordinal);
+    }
+
     private async Task<(int Exit, string Out, string Err)> BuildAsync()
     {
         await _medium.Once.WaitAsync();
