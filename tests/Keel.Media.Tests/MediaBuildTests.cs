@@ -78,6 +78,9 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
         Assert.Equal(["minimal", "container-host", "developer-workstation"], info.Presets);
         Assert.Equal("x86_64", info.Arch);
         Assert.Contains(MediumLayout.SigningKey, info.RepositoryKeys);
+        Assert.Equal(("fixture-online", "http://10.0.2.2:8080/repo/", 5), (info.Online!.Id, info.Online.Baseurl, info.Online.TimeoutSeconds));
+        Assert.Equal(["keel/keys/online-RPM-GPG-KEY-keel-fixture"], info.Online.Gpgkeys);
+        Assert.True(File.Exists(Path.Combine(tree, "keel/keys/online-RPM-GPG-KEY-keel-fixture")));
 
         // The offline repository: packages of all three presets (podman for container-host, gcc for the workstation),
         // comps groups carried over, repomd.xml signed with the medium key.
@@ -181,7 +184,8 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
             if (_medium.Result == default)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(_medium.Iso)!);
-                var doc = FixtureMedium.Write(_medium.Dir, liveRoot: _medium.LiveRoot);
+                var doc = FixtureMedium.Write(_medium.Dir, liveRoot: _medium.LiveRoot,
+                    extra: $"online: {{id: fixture-online, baseurl: 'http://10.0.2.2:8080/repo/', gpgkeys: ['{key.PublicKey}'], timeout: 5}}");
                 _medium.Result = await FixtureMedium.RunAsync("media", "build", doc, "-o", _medium.Iso, "--signing-key", FixtureSigningKey.KeySpec, "--progress", "plain");
             }
 
