@@ -78,6 +78,9 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
         Assert.Equal(["minimal", "container-host", "developer-workstation"], info.Presets);
         Assert.Equal("x86_64", info.Arch);
         Assert.Contains(MediumLayout.SigningKey, info.RepositoryKeys);
+        Assert.Equal(("fixture-online", "http://10.0.2.2:8080/repo/", 5), (info.Online!.Id, info.Online.Baseurl, info.Online.TimeoutSeconds));
+        Assert.Equal(["keel/keys/online-RPM-GPG-KEY-keel-fixture"], info.Online.Gpgkeys);
+        Assert.True(File.Exists(Path.Combine(tree, "keel/keys/online-RPM-GPG-KEY-keel-fixture")));
 
         // The offline repository: packages of all three presets (podman for container-host, gcc for the workstation),
         // comps groups carried over, repomd.xml signed with the medium key.
@@ -151,6 +154,28 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
         Assert.Contains($"keel: {path}: SHA-256", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_changed_boot_partition_fails_verify()
+    {
+        Assert.Equal(0, (await BuildAsync()).Exit);
+        var copy = Path.Combine(_medium.Dir, "esp-tampered", "installer.iso");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(_medium.Iso, copy);
+        var (offset, _) = IsoImage.FindEsp(copy);
+        await using (var fs = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // Past the FAT boot sector, in the file data: the firmware would still load it.
+            fs.Position = offset + (2L << 20);
+            int b = fs.ReadByte();
+            fs.Position--;
+            fs.WriteByte((byte)(b ^ 0x01));
+        }
+
+        var (exit, _, err) = await FixtureMedium.RunAsync("media", "verify", copy, "--key", key.PublicKey);
+        Assert.Equal(1, exit);
+        Assert.Contains("EFI system partition (the boot image): SHA-256", err, StringComparison.Ordinal);
+    }
+
     private async Task<(int Exit, string Out, string Err)> BuildAsync()
     {
         await _medium.Once.WaitAsync();
@@ -159,7 +184,8 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
             if (_medium.Result == default)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(_medium.Iso)!);
-                var doc = FixtureMedium.Write(_medium.Dir, liveRoot: _medium.LiveRoot);
+                var doc = FixtureMedium.Write(_medium.Dir, liveRoot: _medium.LiveRoot,
+                    extra: $"online: {{id: fixture-online, baseurl: 'http://10.0.2.2:8080/repo/', gpgkeys: ['{key.PublicKey}'], timeout: 5}}");
                 _medium.Result = await FixtureMedium.RunAsync("media", "build", doc, "-o", _medium.Iso, "--signing-key", FixtureSigningKey.KeySpec, "--progress", "plain");
             }
 

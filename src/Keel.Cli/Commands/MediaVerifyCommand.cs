@@ -10,7 +10,7 @@ internal static class MediaVerifyCommand
 {
     public static Command Create()
     {
-        var iso = new Argument<string>("ISO") { Description = "The installer ISO (or a copy of a USB stick written from it)." };
+        var iso = new Argument<string>("ISO") { Description = "The installer ISO (or a copy of a USB stick written from it), or the directory of a mounted or extracted medium." };
         var key = new Option<string>("--key") { Description = "The distribution's public key (armored or binary). Without it the keys the medium carries are used: that proves integrity, not origin." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of lines." };
         var cmd = new Command("verify",
@@ -57,7 +57,7 @@ internal static class MediaVerifyCommand
             }
 
             await stdout.WriteLineAsync($"medium verified: {m.Files} files, signed by {keyId}{(result.KeyFromMedium ? " (a key the medium carries: integrity only)" : "")}").ConfigureAwait(false);
-            await stdout.WriteLineAsync(result.EspChecked ? "boot partition: matches its signed digest" : "boot partition: no signed digest on this medium, not checked").ConfigureAwait(false);
+            await stdout.WriteLineAsync(result.EspChecked ? "boot partition: matches its signed digest" : "boot partition: not checked (a directory, or no signed digest on this medium)").ConfigureAwait(false);
             await stdout.WriteLineAsync(result.Sha256Sums).ConfigureAwait(false);
             foreach (var custom in m.CustomFiles)
             {

@@ -112,9 +112,14 @@ public static class MediumBuilder
             await steps.RunAsync("repo.metadata", async () =>
             {
                 await repoBuilder.WriteMetadataAsync(repository, work.Path, signer, cancellationToken).ConfigureAwait(false);
-                var keys = repoBuilder.CopyKeys(Path.Combine(tree, MediumLayout.KeysDirectory));
+                var keysDirectory = Path.Combine(tree, MediumLayout.KeysDirectory);
+                var keys = repoBuilder.CopyKeys(keysDirectory);
                 await File.WriteAllTextAsync(Path.Combine(tree, MediumLayout.SigningKey), signingKey, cancellationToken).ConfigureAwait(false);
-                info = info with { RepositoryKeys = [.. keys.Select(k => MediumLayout.KeysDirectory + "/" + k), MediumLayout.SigningKey] };
+                info = info with
+                {
+                    RepositoryKeys = [.. keys.Select(k => MediumLayout.KeysDirectory + "/" + k), MediumLayout.SigningKey],
+                    Online = OnlineInfo(medium, keysDirectory),
+                };
                 steps.Report(new ProgressEvent("repo.metadata", $"{repoPackages} packages, repodata signed by {signer.Key.KeyId}", 1, 1));
             }).ConfigureAwait(false);
             Directory.Delete(Path.Combine(work.Path, "repo-scratch"), recursive: true);
@@ -264,11 +269,35 @@ public static class MediumBuilder
         VolumeLabel = config.VolumeLabel,
         Presets = [.. config.Presets],
         RepositoryId = OfflineRepositoryBuilder.RepositoryId,
-        Online = config.Online is { } o ? new OnlineRepositoryInfo(o.Id, o.Baseurl, [.. o.Gpgkeys.Where(k => k.Contains("://", StringComparison.Ordinal))], o.Timeout) : null,
         SigningKeyId = keyId,
         KeelVersion = typeof(MediumBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
         Created = (epoch is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : DateTimeOffset.UtcNow).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
     };
+
+    // The online repository's keys as the installer reads them: URLs as given, local files carried under keel/keys/online-*.
+    private static OnlineRepositoryInfo? OnlineInfo(LoadedMedium medium, string keysDirectory)
+    {
+        if (medium.Config.Online is not { } online)
+        {
+            return null;
+        }
+
+        var keys = new List<string>();
+        foreach (var key in online.Gpgkeys)
+        {
+            if (key.Contains("://", StringComparison.Ordinal))
+            {
+                keys.Add(key);
+                continue;
+            }
+
+            var name = "online-" + Path.GetFileName(key);
+            File.Copy(medium.Resolve(key), Path.Combine(keysDirectory, name), overwrite: true);
+            keys.Add(MediumLayout.KeysDirectory + "/" + name);
+        }
+
+        return new OnlineRepositoryInfo(online.Id, online.Baseurl, keys, online.Timeout);
+    }
 
     // The ESP holds the UKI at the removable-media path only: firmware boots it directly, no boot manager in between.
     private static async Task WriteEspAsync(MediumConfig config, string uki, string esp, string espTree, long? epoch, CancellationToken cancellationToken)

@@ -156,8 +156,8 @@ internal sealed class OfflineRepositoryBuilder(LoadedMedium medium, PresetCatalo
             }
 
             XNamespace ns = "http://linux.duke.edu/metadata/repo";
-            var href = XDocument.Load(repomd).Root?.Elements(ns + "data")
-                .FirstOrDefault(d => (string?)d.Attribute("type") == "group")?.Element(ns + "location")?.Attribute("href")?.Value;
+            var data = XDocument.Load(repomd).Root?.Elements(ns + "data").FirstOrDefault(d => (string?)d.Attribute("type") == "group");
+            var href = data?.Element(ns + "location")?.Attribute("href")?.Value;
             if (href is null)
             {
                 continue;
@@ -167,6 +167,14 @@ internal sealed class OfflineRepositoryBuilder(LoadedMedium medium, PresetCatalo
             if (!source.StartsWith(Path.GetFullPath(dir) + "/", StringComparison.Ordinal) || !File.Exists(source))
             {
                 continue;
+            }
+
+            // The repomd.xml was signature-checked when the repository loaded; the comps file is trusted through its checksum there.
+            var checksum = data!.Element(ns + "checksum");
+            var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source)));
+            if ((string?)checksum?.Attribute("type") != "sha256" || !string.Equals(checksum.Value.Trim(), actual, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"repository '{definition.Id}': {href} does not match the sha256 its repomd.xml gives");
             }
 
             // createrepo_c names the group data after the file it is given; a plain comps.xml keeps the metadata tidy.

@@ -23,8 +23,17 @@ public static class MediumIsoVerifier
     /// </summary>
     public static async Task<IsoVerification> VerifyAsync(string iso, string? keyFile, IProgress<VerifyProgress>? progress, CancellationToken cancellationToken)
     {
-        IsoImage.RequireIso(iso);
         var keys = keyFile is null ? null : OpenPgpKeyRing.Load(keyFile);
+
+        // A directory is a mounted or extracted medium (a USB stick's mount point): its files are checked in place; the
+        // boot partition and SHA256SUMS belong to the image and are not there.
+        if (Directory.Exists(iso))
+        {
+            var medium = await MediumVerifier.VerifyAsync(iso, keys ?? MediumKeys(iso), progress, cancellationToken).ConfigureAwait(false);
+            return new IsoVerification(medium, keys is null, false, "a directory: no SHA256SUMS checked");
+        }
+
+        IsoImage.RequireIso(iso);
         var scratch = Directory.CreateTempSubdirectory("keel-media-verify-");
         try
         {
