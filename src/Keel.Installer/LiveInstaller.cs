@@ -163,6 +163,12 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         // 7. After.
         console.Say(record.HostKeys.Count == 0 ? HostKeysPrefix + "made on first boot" : HostKeysPrefix + string.Join(", ", record.HostKeys));
         console.Say(await EfiBootEntry.CreateAsync(plan, info.Name is { Length: > 0 } name ? name : plan.Distribution, options, host.System, console.Log, cancellationToken).ConfigureAwait(false));
+        if (loaded.Config.Install.After != InstallAfter.None && !(options.AllowPowerActions ?? options.MediumDirectory is null))
+        {
+            console.Say($"install.after: {(loaded.Config.Install.After == InstallAfter.Reboot ? "reboot" : "poweroff")} not done: keel runs outside the live environment (--medium was given)");
+            return ExitCodes.Ok;
+        }
+
         switch (loaded.Config.Install.After)
         {
             case InstallAfter.Reboot:

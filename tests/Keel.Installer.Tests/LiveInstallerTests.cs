@@ -53,6 +53,7 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
             CommandLineFile = cmdlineFile,
             StateDirectory = _state,
             EfiVariables = Path.Combine(_state, "no-efivars"),
+            AllowPowerActions = true,
             DryRun = dryRun,
             Progress = progress,
         };
