@@ -38,6 +38,12 @@ public sealed record InstallerOptions
     /// <summary>Preset directories searched before the default ones.</summary>
     public IReadOnlyList<string> PresetDirectories { get; init; } = [];
 
+    /// <summary>
+    /// Whether install.after may reboot or power off. Null: only in the live environment (no --medium given), so a
+    /// development run on a host never powers the host off, whatever the config says.
+    /// </summary>
+    public bool? AllowPowerActions { get; init; }
+
     /// <summary>SOURCE_DATE_EPOCH for the engine, or null.</summary>
     public long? SourceDateEpoch { get; init; }
 

@@ -50,10 +50,10 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         ArgumentNullException.ThrowIfNull(host);
         using var log = new InstallLog(options.DryRun ? null : Path.Combine(options.StateDirectory, "install.log"));
         var console = new InstallerConsole(host.Output, host.Input, log, options.Progress == "json");
-        bool executing = false;
+        var state = new RunState();
         try
         {
-            return await RunStagesAsync(console, () => executing = true, cancellationToken).ConfigureAwait(false);
+            return await RunStagesAsync(console, state, cancellationToken).ConfigureAwait(false);
         }
         catch (InstallerStopException stop)
         {
@@ -61,13 +61,15 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         }
         catch (Exception ex) when (ExitCodes.IsExpected(ex) && ex is not OperationCanceledException)
         {
-            console.Say($"{(executing ? "install FAILED" : "installer stopped")}: {ExitCodes.Describe(ex)}");
-            console.Say(executing ? "the target disk may be partly written; fix the cause and install again" : "nothing was written to any disk");
+            // The disk is written only from the first destructive step on (storage.partition), which the engine re-checks first.
+            var untouched = !state.Writing || ExitCodes.ReasonFor(ex) is ReasonCodes.PlanStale or ReasonCodes.TargetRefused;
+            console.Say($"{(state.Executing ? "install FAILED" : "installer stopped")}: {ExitCodes.Describe(ex)}");
+            console.Say(untouched ? "nothing was written to any disk" : "the target disk may be partly written; fix the cause and install again");
             return ExitCodes.For(ex);
         }
     }
 
-    private async Task<int> RunStagesAsync(InstallerConsole console, Action executing, CancellationToken cancellationToken)
+    private async Task<int> RunStagesAsync(InstallerConsole console, RunState state, CancellationToken cancellationToken)
     {
         // 1. The kernel command line, then the medium (its label may be on the command line), then its customization.
         var commandLine = KernelCommandLine.Parse(ReadCommandLine(options.CommandLineFile));
@@ -150,11 +152,13 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
             return ExitCodes.Failed;
         }
 
-        executing();
+        state.Executing = true;
+        var destructive = plan.Steps.Where(s => s.Destructive.Count > 0).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var watch = new SynchronousProgress(e => state.Writing |= e is StepStartedEvent started && destructive.Contains(started.StepId));
         InstallResult result;
         using (var reporter = ProgressRenderers.Create(options.Progress, host.Output, host.Output))
         {
-            result = await engine.ExecuteAsync(plan, new TeeProgress(reporter, console.Log.Events), cancellationToken).ConfigureAwait(false);
+            result = await engine.ExecuteAsync(plan, new TeeProgress(watch, reporter, console.Log.Events), cancellationToken).ConfigureAwait(false);
             reporter.Complete($"installed {result.Packages.Count} packages onto {device}");
         }
 
@@ -163,6 +167,12 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         // 7. After.
         console.Say(record.HostKeys.Count == 0 ? HostKeysPrefix + "made on first boot" : HostKeysPrefix + string.Join(", ", record.HostKeys));
         console.Say(await EfiBootEntry.CreateAsync(plan, info.Name is { Length: > 0 } name ? name : plan.Distribution, options, host.System, console.Log, cancellationToken).ConfigureAwait(false));
+        if (loaded.Config.Install.After != InstallAfter.None && !(options.AllowPowerActions ?? options.MediumDirectory is null))
+        {
+            console.Say($"install.after: {(loaded.Config.Install.After == InstallAfter.Reboot ? "reboot" : "poweroff")} not done: keel runs outside the live environment (--medium was given)");
+            return ExitCodes.Ok;
+        }
+
         switch (loaded.Config.Install.After)
         {
             case InstallAfter.Reboot:
@@ -231,6 +241,19 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         }
 
         return result.Config;
+    }
+
+    // How far a run came, for the failure line: executing the plan, and writing the disk.
+    private sealed class RunState
+    {
+        public bool Executing { get; set; }
+
+        public bool Writing { get; set; }
+    }
+
+    private sealed class SynchronousProgress(Action<EngineEvent> report) : IProgress<EngineEvent>
+    {
+        public void Report(EngineEvent value) => report(value);
     }
 
     // The console's renderer and the install log see every engine event.

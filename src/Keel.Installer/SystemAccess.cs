@@ -95,14 +95,16 @@ public sealed class SystemPowerControl(string sysrqTrigger = "/proc/sysrq-trigge
 
     private void Act(string tool, char sysrq)
     {
-        ToolRunner.Run(new ToolOptions { AllowFailure = true, Timeout = TimeSpan.FromMinutes(1) }, "sync", []);
-        try
+        foreach (var (program, args, timeout) in (ReadOnlySpan<(string, string[], int)>)[("sync", [], 60), (tool, ["-f"], 30)])
         {
-            ToolRunner.Run(new ToolOptions { AllowFailure = true, Timeout = TimeSpan.FromSeconds(30) }, tool, ["-f"]);
-        }
-        catch (IOException)
-        {
-            // Not installed: the sysrq trigger below does it.
+            try
+            {
+                ToolRunner.Run(new ToolOptions { AllowFailure = true, Timeout = TimeSpan.FromSeconds(timeout) }, program, args);
+            }
+            catch (Exception e) when (e is IOException or TimeoutException)
+            {
+                // Not installed or hung: the sysrq trigger below syncs and acts by itself.
+            }
         }
 
         // Still here: the tool is missing or did not act. sysrq 's' syncs, then 'b' reboots / 'o' powers off at once.

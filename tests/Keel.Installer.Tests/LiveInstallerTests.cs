@@ -53,6 +53,7 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
             CommandLineFile = cmdlineFile,
             StateDirectory = _state,
             EfiVariables = Path.Combine(_state, "no-efivars"),
+            AllowPowerActions = true,
             DryRun = dryRun,
             Progress = progress,
         };
@@ -178,5 +179,22 @@ public sealed class LiveInstallerTests : IClassFixture<LiveInstallerTests.Signer
         var messages = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("message").GetString()).ToList();
         Assert.Contains($"medium verified: 2 files, signed by {_signers.Medium.KeyId[^16..]}", messages);
         Assert.Contains(messages, m => m!.StartsWith("No install config was found", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failure_before_the_disk_steps_says_the_disk_is_untouched()
+    {
+        // The tiny medium has no repository: packages.resolve fails, long before storage.partition.
+        using var loop = new LoopDevice(Path.Combine(_state, "disk"), 3089L << 20);
+        _medium.Customize(MediumLayout.CustomConfig,
+            "apiVersion: keel/v1\nkind: Machine\ndistribution: fixture\npreset: minimal\nstorage:\n  disk: {transport: loop, minSize: 3089MiB, maxSize: 3089MiB}\n");
+        Assert.Equal(ExitCodes.Failed, await RunAsync("keel.autoinstall"));
+        Assert.Contains("install FAILED: ", Output, StringComparison.Ordinal);
+        Assert.EndsWith("nothing was written to any disk\n", Output, StringComparison.Ordinal);
+        await using var disk = File.OpenRead(loop.Device);
+        var buffer = new byte[1 << 20];
+        Assert.Equal(buffer.Length, await disk.ReadAsync(buffer));
+        Assert.True(buffer.AsSpan().IndexOfAnyExcept((byte)0) < 0, "the loop device was written");
+        Assert.Empty(_power.Actions);
     }
 }
