@@ -36,9 +36,15 @@ internal static class FixtureMedium
     /// The live preset: the fixture's `live` once tests/fixture-distro has it (with keel from the agent repository);
     /// until then fixture/live-available.yaml, the live packages every fixture repository has.
     /// </summary>
-    public static string LivePreset { get; } = PresetCatalog.CreateDefault().FindPreset("fixture", "live") is not null && AgentRepoHasKeel()
+    public static string LivePreset { get; } = FixtureHasLive && AgentRepoHasKeel()
         ? "live"
         : Path.Combine(AppContext.BaseDirectory, "fixture", "live-available.yaml");
+
+    /// <summary>
+    /// Whether the fixture has its live support (the `live` preset and a dracut with dmsquash-live, which come together):
+    /// then the tests build the default squashfs medium; before, an initramfs one, which any fixture kernel boots.
+    /// </summary>
+    public static bool FixtureHasLive { get; } = PresetCatalog.CreateDefault().FindPreset("fixture", "live") is not null;
 
     public static string AgentRepo { get; } = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
 

@@ -27,7 +27,7 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
 
         // The fixture's own dracut boots root=live: only with tests/fixture-distro's live support; until then the live
         // root goes into the initramfs, which every fixture kernel boots.
-        public string LiveRoot => FixtureMedium.LivePreset == "live" ? "squashfs" : "initramfs";
+        public string LiveRoot => FixtureMedium.FixtureHasLive ? "squashfs" : "initramfs";
 
         public (int Exit, string Out, string Err) Result { get; set; }
 
@@ -174,6 +174,65 @@ public sealed class MediaBuildTests(FixtureSigningKey key, MediaBuildTests.Built
         var (exit, _, err) = await FixtureMedium.RunAsync("media", "verify", copy, "--key", key.PublicKey);
         Assert.Equal(1, exit);
         Assert.Contains("EFI system partition (the boot image): SHA-256", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_medium_boots_as_a_cd_and_as_a_usb_stick_to_the_live_system()
+    {
+        Assert.Equal(0, (await BuildAsync()).Exit);
+        var cd = await BootAsync(["-cdrom", _medium.Iso], "cd");
+        Assert.Contains("keel-installer login:", cd, StringComparison.Ordinal);
+        if (_medium.LiveRoot == "squashfs")
+        {
+            Assert.Contains("live root verified", cd, StringComparison.Ordinal);
+        }
+
+        // A stick written byte for byte from the ISO: a copy, attached as USB storage (qemu writes to it).
+        var stick = Path.Combine(_medium.Dir, "stick.img");
+        File.Copy(_medium.Iso, stick, overwrite: true);
+        var usb = await BootAsync(["-drive", $"if=none,id=stick,format=raw,file={stick}", "-device", "qemu-xhci", "-device", "usb-storage,drive=stick"], "usb");
+        Assert.Contains("keel-installer login:", usb, StringComparison.Ordinal);
+    }
+
+    // Boots under qemu/OVMF with TCG in a 2 GiB guest until the login prompt (or 240 s) and returns the serial console.
+    private async Task<string> BootAsync(string[] medium, string name)
+    {
+        var console = Path.Combine(_medium.Dir, $"console-{name}.log");
+        var vars = Path.Combine(_medium.Dir, $"vars-{name}.fd");
+        File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars, overwrite: true);
+        File.WriteAllText(console, "");
+        var psi = new ProcessStartInfo("qemu-system-x86_64") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["-machine", "q35", "-accel", "tcg", "-cpu", "max", "-m", "2048", "-display", "none", "-monitor", "none", "-nic", "none",
+            "-serial", "file:" + console, "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+            "-drive", $"if=pflash,format=raw,file={vars}", .. medium])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var qemu = Process.Start(psi)!;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(240) && !qemu.HasExited)
+            {
+                await Task.Delay(500);
+                if (File.ReadAllText(console).Contains("login:", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (!qemu.HasExited)
+            {
+                qemu.Kill(entireProcessTree: true);
+            }
+
+            await qemu.WaitForExitAsync();
+        }
+
+        return File.ReadAllText(console);
     }
 
     private async Task<(int Exit, string Out, string Err)> BuildAsync()
