@@ -165,7 +165,16 @@ public sealed class DiskLister(InstallTargetGuard guard, string sysRoot = "/sys"
     internal static string? Read(string dir, string file)
     {
         var path = Path.Combine(dir, file);
-        return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } text ? text : null : null;
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } text ? text : null : null;
+        }
+        catch (IOException)
+        {
+            // A sysfs attribute can exist and still refuse to be read: a CD-ROM's device/wwid answers ENXIO. An
+            // attribute that cannot be read tells nothing, like one that is missing.
+            return null;
+        }
     }
 
     private static long Number(string? text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
