@@ -80,7 +80,7 @@ public sealed class InstallerMediumTests(InstallerMediumFixture medium, ITestOut
     {
         var console = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await KeelCli.RunAsync(["vm", "run", .. arguments, "--memory", "2048", "--timeout", "1200"], console, stderr);
+        var exit = await KeelCli.RunAsync(["vm", "run", .. arguments, "--memory", "2048", "--timeout", "900"], console, stderr);
         var text = console.ToString().ReplaceLineEndings("\n");
         output.WriteLine(text);
         output.WriteLine(stderr.ToString());
