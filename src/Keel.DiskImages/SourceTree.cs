@@ -1,4 +1,5 @@
-using Keel.Processes;
+using Keel.TargetSystem;
+
 namespace Keel.DiskImages;
 
 /// <summary>One entry of a source tree as lstat sees it: its path relative to the root, its kind (find's %y letter) and mtime in seconds.</summary>
@@ -13,27 +14,38 @@ internal sealed record SourceEntry(string RelativePath, char Kind, long MtimeSec
 internal static class SourceTree
 {
     /// <summary>Every entry below <paramref name="root"/> (not the root itself); throws NotSupportedException for names a script line cannot carry.</summary>
-    public static async Task<List<SourceEntry>> ListAsync(string root, CancellationToken ct)
+    public static Task<List<SourceEntry>> ListAsync(string root, CancellationToken ct)
     {
-        var find = HostTools.Require("find", "findutils");
-        var result = await ToolRunner.RunAsync(find, [root, "-mindepth", "1", "-printf", "%P\\0%y\\0%T@\\0"], null, ct).ConfigureAwait(false);
-        var fields = result.Output.Split('\0');
-        var entries = new List<SourceEntry>(fields.Length / 3);
-        for (int i = 0; i + 2 < fields.Length; i += 3)
+        // A managed walk with lstat (statx, no follow) rather than GNU find's -printf: the installer medium's live
+        // system has busybox find, and the walk must be the same on a build host and there.
+        var entries = new List<SourceEntry>();
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false };
+        var pending = new Stack<string>();
+        pending.Push("");
+        while (pending.Count > 0)
         {
-            var path = fields[i];
-            if (path.IndexOfAny(['\n', '\r', '\uFFFD']) >= 0)
+            ct.ThrowIfCancellationRequested();
+            var relativeDir = pending.Pop();
+            foreach (var full in Directory.EnumerateFileSystemEntries(relativeDir.Length == 0 ? root : Path.Combine(root, relativeDir), "*", options))
             {
-                throw new NotSupportedException($"{Path.Combine(root, path)}: names with line breaks or bytes that are not UTF-8 are not supported");
-            }
+                var name = Path.GetFileName(full);
+                var path = relativeDir.Length == 0 ? name : relativeDir + "/" + name;
+                if (path.IndexOfAny(['\n', '\r', '\uFFFD']) >= 0)
+                {
+                    throw new NotSupportedException($"{full}: names with line breaks or bytes that are not UTF-8 are not supported");
+                }
 
-            var seconds = fields[i + 2];
-            int dot = seconds.IndexOf('.');
-            entries.Add(new SourceEntry(path, fields[i + 1][0], long.Parse(dot < 0 ? seconds : seconds[..dot])));
+                var info = new UnixFileInfo(full);
+                entries.Add(new SourceEntry(path, info.TypeLetter, info.ModifiedSeconds));
+                if (info.TypeLetter == 'd')
+                {
+                    pending.Push(path);
+                }
+            }
         }
 
         entries.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return entries;
+        return Task.FromResult(entries);
     }
 
     /// <summary>The mtime a filesystem records: clamped to SOURCE_DATE_EPOCH when one is set, as rpm and tar do.</summary>

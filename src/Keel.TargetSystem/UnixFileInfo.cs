@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Keel.TargetSystem;
 
-/// <summary>lstat(2) owner and mode of a host path (.NET exposes the mode but not the owner).</summary>
+/// <summary>lstat(2) owner, mode, type and mtime of a host path (.NET exposes the mode but not the owner or the type).</summary>
 public readonly partial struct UnixFileInfo
 {
     /// <summary>Reads the owner and mode of <paramref name="hostPath"/> without following a final symlink.</summary>
@@ -18,6 +18,18 @@ public readonly partial struct UnixFileInfo
         Uid = BitConverter.ToInt32(buffer, 20);
         Gid = BitConverter.ToInt32(buffer, 24);
         Mode = (UnixFileMode)(BitConverter.ToUInt16(buffer, 28) & 0xfff);
+        TypeLetter = (BitConverter.ToUInt16(buffer, 28) & 0xf000) switch
+        {
+            0x8000 => 'f',
+            0x4000 => 'd',
+            0xa000 => 'l',
+            0x2000 => 'c',
+            0x6000 => 'b',
+            0x1000 => 'p',
+            0xc000 => 's',
+            _ => '?',
+        };
+        ModifiedSeconds = BitConverter.ToInt64(buffer, 112);
     }
 
     /// <summary>Owner user id.</summary>
@@ -28,6 +40,12 @@ public readonly partial struct UnixFileInfo
 
     /// <summary>Permission bits (including setuid/setgid/sticky).</summary>
     public UnixFileMode Mode { get; }
+
+    /// <summary>The file type as find's %y prints it: f, d, l (the link itself), c, b, p, s.</summary>
+    public char TypeLetter { get; }
+
+    /// <summary>The modification time in whole seconds since the epoch (of the link itself for a link).</summary>
+    public long ModifiedSeconds { get; }
 
     /// <summary>
     /// "regular file", "directory", "character device", ... for the path (links followed, as an open that follows does),
