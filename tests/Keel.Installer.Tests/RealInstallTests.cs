@@ -42,20 +42,8 @@ public sealed class RealInstallTests(ITestOutputHelper console) : IDisposable
         File.WriteAllText(cmdline, "BOOT_IMAGE=/vmlinuz root=live:CDLABEL=KEEL_FIXTURE keel.autoinstall\n");
         using var loop = new LoopDevice(Path.Combine(_state, "disk"), 3091L << 20);
 
-        var output = new StringWriter();
         var power = new RecordingPower();
-        var options = new InstallerOptions
-        {
-            MediumDirectory = medium.Root,
-            KeyFile = signer.PublicKeyFile,
-            CommandLineFile = cmdline,
-            StateDirectory = _state,
-            EfiVariables = Path.Combine(_state, "no-efivars"),
-            AllowPowerActions = true,
-        };
-        var exit = await new LiveInstaller(options, new InstallerHost(TextWriter.Synchronized(output), new StringReader(""), new HostSystemAccess(), power)).RunAsync(default);
-        var text = output.ToString();
-        console.WriteLine(text);
+        var (exit, text) = await RunInstallerAsync(medium.Root, signer.PublicKeyFile, cmdline, power, allowPowerActions: true);
         Assert.True(exit == 0, text);
 
         Assert.Matches(@"medium verified: \d+ files, signed by " + signer.KeyId[^16..] + "\n", text);
@@ -107,6 +95,25 @@ public sealed class RealInstallTests(ITestOutputHelper console) : IDisposable
     }
 
     // Mounts the partition holding /etc/os-release read-only (noload: no journal replay, nothing written).
+    // The live installer on this host, with the console captured and printed to the test output.
+    private async Task<(int Exit, string Text)> RunInstallerAsync(string medium, string key, string cmdline, RecordingPower power, bool? allowPowerActions)
+    {
+        var output = new StringWriter();
+        var options = new InstallerOptions
+        {
+            MediumDirectory = medium,
+            KeyFile = key,
+            CommandLineFile = cmdline,
+            StateDirectory = _state,
+            EfiVariables = Path.Combine(_state, "no-efivars"),
+            AllowPowerActions = allowPowerActions,
+        };
+        var exit = await new LiveInstaller(options, new InstallerHost(TextWriter.Synchronized(output), new StringReader(""), new HostSystemAccess(), power)).RunAsync(default);
+        var text = output.ToString();
+        console.WriteLine(text);
+        return (exit, text);
+    }
+
     private static string? RootPartition(LoopDevice loop, string mountPoint)
     {
         Directory.CreateDirectory(mountPoint);
@@ -164,19 +171,8 @@ public sealed class RealInstallTests(ITestOutputHelper console) : IDisposable
         var cmdline = Path.Combine(_state, "cmdline");
         File.WriteAllText(cmdline, "quiet\n");
         using var loop = new LoopDevice(Path.Combine(_state, "disk"), 3093L << 20);
-        var output = new StringWriter();
         var power = new RecordingPower();
-        var options = new InstallerOptions
-        {
-            MediumDirectory = medium.Root,
-            KeyFile = signer.PublicKeyFile,
-            CommandLineFile = cmdline,
-            StateDirectory = _state,
-            EfiVariables = Path.Combine(_state, "no-efivars"),
-        };
-        var exit = await new LiveInstaller(options, new InstallerHost(TextWriter.Synchronized(output), new StringReader(""), new HostSystemAccess(), power)).RunAsync(default);
-        var text = output.ToString();
-        console.WriteLine(text);
+        var (exit, text) = await RunInstallerAsync(medium.Root, signer.PublicKeyFile, cmdline, power, allowPowerActions: null);
         Assert.True(exit == 0, text);
         Assert.Contains($"using the online repository {server.Url}/repo (the medium's online repository); the medium's repository is the fallback", text, StringComparison.Ordinal);
         Assert.Contains("the config's own repositories (from-the-config) are replaced by these", text, StringComparison.Ordinal);
