@@ -117,8 +117,14 @@ public sealed record InstallerArguments(string? Config, string? Repository, bool
     /// <summary>keel.autoinstall: install without asking, whatever the config's install.confirm says.</summary>
     public const string AutoInstallParameter = "keel.autoinstall";
 
-    /// <summary>keel.ui=: the front end the user asked for (recorded; the text UI is not part of this installer yet).</summary>
+    /// <summary>keel.ui=: the interactive front end when no config is found: text (the default), line (dumb serial consoles) or none.</summary>
     public const string UiParameter = "keel.ui";
+
+    /// <summary>keel.ui=line: the line-by-line front end for consoles that cannot show a full screen.</summary>
+    public const string LineUi = "line";
+
+    /// <summary>keel.ui=none: no interactive installer; without a config, say how to give one and exit.</summary>
+    public const string NoUi = "none";
 
     /// <summary>The installer's arguments from <paramref name="commandLine"/>; an empty keel.config= or keel.repo= counts as absent.</summary>
     public static InstallerArguments From(KernelCommandLine commandLine)

@@ -21,7 +21,16 @@ public sealed record InstallerHost(TextWriter Output, TextReader Input, ISystemA
 
     /// <summary>The device guard; null: the real /proc and /sys.</summary>
     public InstallTargetGuard? Guard { get; init; }
+
+    /// <summary>
+    /// The interactive installer, started when no unattended config is found (and keel.ui= is not none); null: say how
+    /// to give a config and exit 0. The CLI wires the installer service and its text UI here.
+    /// </summary>
+    public Func<InteractiveStart, CancellationToken, Task<int>>? Interactive { get; init; }
 }
+
+/// <summary>What the interactive installer starts from: the verified medium, its description, and the kernel command line's choices.</summary>
+public sealed record InteractiveStart(string Medium, MediumInfo Info, InstallerArguments Arguments, InstallLog Log);
 
 /// <summary>
 /// `keel installer`, the unattended installer the live environment runs at boot. Stages, each saying one line on the
@@ -98,6 +107,12 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
 
         // 3. The config.
         var source = await new ConfigDiscovery(host.System, options, host.Http).FindAsync(medium, arguments, cancellationToken).ConfigureAwait(false);
+        if (source is null && host.Interactive is { } interactive && arguments.Ui != InstallerArguments.NoUi)
+        {
+            console.Say($"no install config found: starting the interactive installer ({arguments.Ui ?? "text"} mode)");
+            return await interactive(new InteractiveStart(medium, info, arguments, console.Log), cancellationToken).ConfigureAwait(false);
+        }
+
         if (source is null)
         {
             console.Log.Message("no install config found");

@@ -1,0 +1,2 @@
+// The installer and the engine it drives are Linux-only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
