@@ -79,7 +79,13 @@ public static class TextInstaller
             window.Initialized += (_, _) =>
             {
                 window.Show(StartIndex(session));
-                options.Started?.Invoke(new TextUiProbe(app, window, work));
+                // Terminal.Gui focuses the window's first focusable view when the run begins; the screen's field is given
+                // the focus after that, on the loop's first turn.
+                app.Invoke(() =>
+                {
+                    window.FocusFirstField();
+                    options.Started?.Invoke(new TextUiProbe(app, window, work));
+                });
             };
             app.Run(window);
             window.Dispose();
