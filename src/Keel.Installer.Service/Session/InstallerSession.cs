@@ -128,7 +128,7 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
         }
 
         var selection = await _packages.ResolveAsync(check, _source.Key, cancellationToken).ConfigureAwait(false);
-        return PackageWhy.Explain(name, selection, _draft.Config.Preset);
+        return PackageSection.Why(name, selection);
     }, cancellationToken);
 
     public Task<LayoutProposal> UpdateStorageAsync(StorageSettings settings, CancellationToken cancellationToken) => EditingAsync(() =>
