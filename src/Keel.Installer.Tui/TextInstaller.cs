@@ -48,7 +48,11 @@ public static class TextInstaller
         app.Init(options.Driver ?? "ansi");
         try
         {
-            if (app.Screen.Width <= 0 || app.Screen.Height <= 0)
+            if (options.ScreenSize is { } forced)
+            {
+                app.Driver!.SetScreenSize(forced.Width, forced.Height);
+            }
+            else if (app.Screen.Width <= 0 || app.Screen.Height <= 0)
             {
                 app.Driver!.SetScreenSize(options.FallbackWidth, options.FallbackHeight);
             }

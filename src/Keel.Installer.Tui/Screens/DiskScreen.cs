@@ -93,7 +93,8 @@ internal sealed class DiskScreen : WizardScreen
         {
             index = Math.Max(0, diskList.ToList().FindIndex(d => d.Refusals.Count == 0));
         }
-        disks.SetItems(diskList.Select(d => $"{d.ById ?? d.Path}  {d.Model ?? "?"}  {Format.Bytes(d.SizeBytes)}{(d.Refusals.Count > 0 ? "  (refused)" : "")}"), index);
+        // A by-id name alone can fill the line; the list shows path, size and model, the row under it the by-id name.
+        disks.SetItems(diskList.Select(d => $"{d.Path,-14} {Format.Bytes(d.SizeBytes),10}  {d.Transport ?? "",-6} {d.Model ?? "?"}{(d.Refusals.Count > 0 ? "  (refused)" : "")}"), index);
         ShowDetails();
         Propose(_ => { });
     });
@@ -107,8 +108,7 @@ internal sealed class DiskScreen : WizardScreen
             details.Text = diskList.Count == 0 ? "No disk found." : "";
             return;
         }
-        string refused = disk.Refusals.Count == 0 ? "" : "\nRefused: " + string.Join("; ", disk.Refusals);
-        details.Text = $"{disk.Path} {disk.Transport ?? ""}: {Format.Contents(disk)}{refused}";
+        details.Text = $"{disk.ById ?? disk.Path}\n{(disk.Refusals.Count == 0 ? "Holds: " + Format.Contents(disk) : "Refused: " + string.Join("; ", disk.Refusals))}";
     }
 
     private StorageSettings Settings()

@@ -47,7 +47,7 @@ internal sealed class ReviewScreen : WizardScreen
 
     public override string Title => "Review";
 
-    public override string Keys => "Tab field  Enter button/jump  F10 install";
+    public override string Keys => "Tab field  Enter button/jump";
 
     protected override void Load() => Context.WithMachine(machine =>
     {

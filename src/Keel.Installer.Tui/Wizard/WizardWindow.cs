@@ -86,7 +86,7 @@ internal sealed class WizardWindow : Window
         string dash = context.Ascii ? "-" : "\u2014";
         string dry = context.Session.DryRun ? "  (dry run: no disk is written)" : "";
         title.Text = $"Keel installer {dash} {index + 1}/{screens.Count} {screen.Title}{dry}";
-        keys.Text = $"{screen.Keys}  F2 back  F10 next  Esc quit";
+        keys.Text = $"{screen.Keys}{(screen.CanGoBack && index > 0 ? "  F2 back" : "")}  F10 next  Esc quit";
         body.RemoveAll();
         body.Add(screen.View);
         ShowStatus("");

@@ -14,6 +14,18 @@ internal static class Capture
         return rows[i + 1];
     }
 
+    /// <summary>The row <paramref name="below"/> rows under the first row containing <paramref name="label"/>.</summary>
+    public static string RowBelow(string capture, string label, int below)
+    {
+        string[] rows = Rows(capture);
+        int i = Array.FindIndex(rows, r => r.Contains(label, StringComparison.Ordinal));
+        Xunit.Assert.True(i >= 0 && i + below < rows.Length, $"no row with '{label}' on the screen:\n{capture}");
+        return rows[i + below];
+    }
+
+    /// <summary>The text of a framed row without the frame and padding.</summary>
+    public static string Inner(string row) => row.Trim().Trim('│', '|').Trim();
+
     /// <summary>The framed body (rows 1-19): what a screen shows, without the status line that changes with every key.</summary>
     public static string Body(string capture) => string.Join("\n", Rows(capture).Skip(1).Take(19));
 }

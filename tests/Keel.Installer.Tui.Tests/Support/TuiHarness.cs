@@ -25,7 +25,7 @@ internal sealed class TuiHarness : IAsyncDisposable
     {
         var harness = new TuiHarness();
         var started = new TaskCompletionSource<TextUiProbe>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = new TextUiOptions { Ascii = ascii, Driver = "ansi", Started = p => started.TrySetResult(p) };
+        var options = new TextUiOptions { Ascii = ascii, Driver = "ansi", ScreenSize = (80, 24), Started = p => started.TrySetResult(p) };
         harness.Exit = TextInstaller.RunAsync(api, options, harness.stop.Token);
         Task first = await Task.WhenAny(started.Task, harness.Exit, Task.Delay(Timeout));
         if (first != started.Task)
