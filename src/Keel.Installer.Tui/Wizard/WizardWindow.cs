@@ -37,6 +37,14 @@ internal sealed class WizardWindow : Window
         context.Status = ShowStatus;
         context.GoTo = Show;
         this.screens = makeScreens(context);
+        if (context.Ascii)
+        {
+            Widgets.MarkAscii(this);
+            foreach (WizardScreen screen in screens)
+            {
+                Widgets.MarkAscii(screen.View);
+            }
+        }
     }
 
     /// <summary>The 0-based index of the screen shown.</summary>
@@ -132,5 +140,5 @@ internal sealed class WizardWindow : Window
         }
     }
 
-    private void ShowStatus(string message) => status.Text = message;
+    private void ShowStatus(string message) => status.Say(message);
 }
