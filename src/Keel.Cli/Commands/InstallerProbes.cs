@@ -1,3 +1,4 @@
+using Keel.Installer;
 using Keel.Installer.Service.Probes;
 
 namespace Keel.Cli.Commands;
@@ -5,7 +6,6 @@ namespace Keel.Cli.Commands;
 /// <summary>The machine probe `keel installer` uses on the live medium.</summary>
 internal static class InstallerProbes
 {
-    /// <summary>The live machine's probe, judging disks against the medium at <paramref name="medium"/>.</summary>
-    public static IMachineProbe Live(string medium) =>
-        throw new NotSupportedException($"the interactive installer's live machine probe is not in this build (medium {medium}); use --dry-run --profile FILE or give a config");
+    /// <summary>The live machine's probe; the disk holding <paramref name="medium"/> is refused as a target.</summary>
+    public static IMachineProbe Live(string medium) => new LiveMachineProbe(new HostSystemAccess(), mediumPath: medium);
 }

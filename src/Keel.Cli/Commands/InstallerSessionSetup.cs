@@ -30,6 +30,7 @@ internal static class InstallerSessionSetup
         MediumKeyFile = options.KeyFile ?? InstallerOptions.DefaultKeyFiles.FirstOrDefault(File.Exists),
         Power = new SystemPowerControl(),
         WorkDirectory = Path.Combine(options.StateDirectory, "installer-session"),
+        Log = start.Log,
     };
 
     /// <summary>A dry-run session on a development host: <paramref name="profile"/> is the machine, <paramref name="repository"/> the medium's repository.</summary>

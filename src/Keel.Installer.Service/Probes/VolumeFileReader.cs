@@ -153,37 +153,37 @@ public sealed partial class VolumeFileReader(ISystemAccess system, Func<string, 
         switch (fsType)
         {
             case "vfat":
-            {
-                var result = await system.RunAsync("mtype", ["-i", device, "::/" + relative], allowFailure: true, cancellationToken).ConfigureAwait(false);
-                return result.ExitCode == 0 ? result.Output : null;
-            }
+                {
+                    var result = await system.RunAsync("mtype", ["-i", device, "::/" + relative], allowFailure: true, cancellationToken).ConfigureAwait(false);
+                    return result.ExitCode == 0 ? result.Output : null;
+                }
 
             case "iso9660":
-            {
-                var dir = Directory.CreateTempSubdirectory("keel-iso-");
-                try
                 {
-                    var output = Path.Combine(dir.FullName, "file");
-                    var result = await system.RunAsync("xorriso", ["-osirrox", "on", "-indev", device, "-extract", "/" + relative, output], allowFailure: true, cancellationToken).ConfigureAwait(false);
-                    return result.ExitCode == 0 && File.Exists(output) && new FileInfo(output).Length <= KeyFiles.MaxBytes ? await File.ReadAllTextAsync(output, cancellationToken).ConfigureAwait(false) : null;
+                    var dir = Directory.CreateTempSubdirectory("keel-iso-");
+                    try
+                    {
+                        var output = Path.Combine(dir.FullName, "file");
+                        var result = await system.RunAsync("xorriso", ["-osirrox", "on", "-indev", device, "-extract", "/" + relative, output], allowFailure: true, cancellationToken).ConfigureAwait(false);
+                        return result.ExitCode == 0 && File.Exists(output) && new FileInfo(output).Length <= KeyFiles.MaxBytes ? await File.ReadAllTextAsync(output, cancellationToken).ConfigureAwait(false) : null;
+                    }
+                    finally
+                    {
+                        dir.Delete(recursive: true);
+                    }
                 }
-                finally
-                {
-                    dir.Delete(recursive: true);
-                }
-            }
 
             default:
-            {
-                // debugfs takes one request line: a name with a double quote cannot be quoted in it.
-                if (relative.Contains('"', StringComparison.Ordinal))
                 {
-                    return null;
-                }
+                    // debugfs takes one request line: a name with a double quote cannot be quoted in it.
+                    if (relative.Contains('"', StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
 
-                var result = await system.RunAsync("debugfs", ["-R", $"cat \"/{relative}\"", device], allowFailure: true, cancellationToken).ConfigureAwait(false);
-                return result.ExitCode == 0 ? result.Output : null;
-            }
+                    var result = await system.RunAsync("debugfs", ["-R", $"cat \"/{relative}\"", device], allowFailure: true, cancellationToken).ConfigureAwait(false);
+                    return result.ExitCode == 0 ? result.Output : null;
+                }
         }
     }
 

@@ -128,7 +128,7 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
         }
 
         var selection = await _packages.ResolveAsync(check, _source.Key, cancellationToken).ConfigureAwait(false);
-        return PackageWhy.Explain(name, selection, _draft.Config.Preset);
+        return PackageSection.Why(name, selection);
     }, cancellationToken);
 
     public Task<LayoutProposal> UpdateStorageAsync(StorageSettings settings, CancellationToken cancellationToken) => EditingAsync(() =>
@@ -190,7 +190,8 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
             throw InstallerServiceException.Conflict($"the install already ran ({_runner.Phase.ToString().ToLowerInvariant()})");
         }
 
-        var log = new Keel.Installer.InstallLog(_options.DryRun ? null : Path.Combine(_options.Installer.StateDirectory, "install.log"));
+        var ownsLog = _options.Log is null;
+        var log = _options.Log ?? new Keel.Installer.InstallLog(_options.DryRun ? null : Path.Combine(_options.Installer.StateDirectory, "install.log"));
         try
         {
             var review = await ReviewCoreAsync(log, cancellationToken).ConfigureAwait(false);
@@ -206,9 +207,9 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
             }
 
             log.Message($"interactive install onto {review.Disk.Path} ({review.Disk.ById ?? "no by-id name"}), plan {review.View.Fingerprint}");
-            return _runner.Start(review.Plan, review.Disk, review.Record, log, request.After);
+            return _runner.Start(review.Plan, review.Disk, review.Record, log, ownsLog, request.After);
         }
-        catch
+        catch when (ownsLog)
         {
             log.Dispose();
             throw;

@@ -41,6 +41,12 @@ public sealed record InstallerSessionOptions
     /// <summary>Where the session keeps its config file (created 0700); null: a new directory under /run/keel or the temp directory.</summary>
     public string? WorkDirectory { get; init; }
 
+    /// <summary>
+    /// The install log to continue (the live installer's, which already holds the medium's check); null: a new one at
+    /// the installer options' state directory (none in dry-run). The session never closes a log it was given.
+    /// </summary>
+    public InstallLog? Log { get; init; }
+
     /// <summary>Repository metadata cache; null: the default.</summary>
     public KeelCache? Cache { get; init; }
 

@@ -36,6 +36,7 @@ public sealed class LiveMachineProbeTests : IDisposable
         await File.WriteAllTextAsync(keys, Backup + "\n");
         await Run("mcopy", "-i", image, keys, "::/keel/authorized_keys");
         await Run("mcopy", "-i", image, keys, "::/backup.pub");
+        await Run("mcopy", "-i", image, keys, "::/my backup key.pub");
         await File.WriteAllTextAsync(keys, new string('A', 1024 * 1024 + 1));
         await Run("mcopy", "-i", image, keys, "::/huge.pub");
         await File.WriteAllTextAsync(keys, "not keys");
@@ -56,6 +57,7 @@ public sealed class LiveMachineProbeTests : IDisposable
     {
         File.WriteAllText(Path.Combine(tree, "authorized_keys"), $"from=\"10.0.0.0/8\" {Ed}\n");
         File.WriteAllText(Path.Combine(tree, "ops.pub"), Ecdsa + "\n");
+        File.WriteAllText(Path.Combine(tree, "ops key.pub"), Ecdsa + "\n");
         File.CreateSymbolicLink(Path.Combine(tree, "shadow.pub"), "/etc/shadow");
     });
 
@@ -104,6 +106,7 @@ public sealed class LiveMachineProbeTests : IDisposable
         Assert.Equal("line 5: not base64", broken.Problem);
         Assert.Equal(Backup, Assert.Single(onVfat, k => k.File == "keel/authorized_keys").KeyLine);
         Assert.Equal(Backup, Assert.Single(onVfat, k => k.File == "backup.pub").KeyLine);
+        Assert.Equal(Backup, Assert.Single(onVfat, k => k.File == "my backup key.pub").KeyLine);
         var huge = Assert.Single(onVfat, k => k.File == "huge.pub");
         Assert.False(huge.Valid);
         Assert.Contains("larger than the 1 MiB a key file may be; not read", huge.Problem, StringComparison.Ordinal);
@@ -112,6 +115,7 @@ public sealed class LiveMachineProbeTests : IDisposable
         var onExt4 = keys.Where(k => k.Volume == ext4).ToList();
         Assert.Equal($"from=\"10.0.0.0/8\" {Ed}", Assert.Single(onExt4, k => k.File == "authorized_keys").KeyLine);
         Assert.Equal("ops@jumphost", Assert.Single(onExt4, k => k.File == "ops.pub").Comment);
+        Assert.Equal("ops@jumphost", Assert.Single(onExt4, k => k.File == "ops key.pub").Comment);
         Assert.Equal("not a regular file (a link or a directory); not read", Assert.Single(onExt4, k => k.File == "shadow.pub").Problem);
 
         Assert.Equal(Backup, Assert.Single(keys, k => k.Volume == iso).KeyLine);

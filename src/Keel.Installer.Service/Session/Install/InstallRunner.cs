@@ -52,9 +52,9 @@ public sealed class InstallRunner(InstallerSessionOptions options, SessionPlanne
 
     /// <summary>
     /// Starts the run of <paramref name="plan"/> (made with <paramref name="record"/> and <paramref name="log"/>, which the
-    /// run takes over) and returns at once.
+    /// run takes over when <paramref name="ownsLog"/>) and returns at once.
     /// </summary>
-    public InstallStarted Start(Plan plan, DiskFacts disk, InstallRecord? record, InstallLog log, PowerAction? after)
+    public InstallStarted Start(Plan plan, DiskFacts disk, InstallRecord? record, InstallLog log, bool ownsLog, PowerAction? after)
     {
         ArgumentNullException.ThrowIfNull(plan);
         lock (_lock)
@@ -67,57 +67,65 @@ public sealed class InstallRunner(InstallerSessionOptions options, SessionPlanne
             _phase = SessionPhase.Installing;
         }
 
-        Running = Task.Run(() => options.DryRun ? DryRunAsync(plan, disk, log) : InstallAsync(plan, disk, record!, log, after));
+        Running = Task.Run(async () =>
+        {
+            try
+            {
+                await (options.DryRun ? DryRunAsync(plan, disk, log) : InstallAsync(plan, disk, record!, log, after)).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (ownsLog)
+                {
+                    log.Dispose();
+                }
+            }
+        });
         return new InstallStarted([.. plan.Steps.Select(s => new PlannedStep(s.Id, s.Title))]);
     }
 
     private async Task DryRunAsync(Plan plan, DiskFacts disk, InstallLog log)
     {
-        using (log)
+        for (int i = 0; i < plan.Steps.Count; i++)
         {
-            for (int i = 0; i < plan.Steps.Count; i++)
-            {
-                var step = plan.Steps[i];
-                Events.Add(InstallEventKind.StepStarted, step.Id, step.Title, (double)i / plan.Steps.Count);
-                await Task.Delay(options.DryRunStepDelay).ConfigureAwait(false);
-                Events.Add(InstallEventKind.StepFinished, step.Id, "dry run: not done", (double)(i + 1) / plan.Steps.Count);
-            }
-
-            var message = $"dry run: nothing was written to {disk.Path}";
-            log.Message(message);
-            End(SessionPhase.Finished, new FinishInfo(true, message, [], null, null), InstallEventKind.Finished, message);
+            var step = plan.Steps[i];
+            Events.Add(InstallEventKind.StepStarted, step.Id, step.Title, (double)i / plan.Steps.Count);
+            await Task.Delay(options.DryRunStepDelay).ConfigureAwait(false);
+            Events.Add(InstallEventKind.StepFinished, step.Id, "dry run: not done", (double)(i + 1) / plan.Steps.Count);
         }
+
+        var message = $"dry run: nothing was written to {disk.Path}";
+        log.Message(message);
+        End(SessionPhase.Finished, new FinishInfo(true, message, [], null, null), InstallEventKind.Finished, message);
     }
 
     private async Task InstallAsync(Plan plan, DiskFacts disk, InstallRecord record, InstallLog log, PowerAction? after)
     {
-        using (log)
+        var destructive = plan.Steps.Where(s => s.Destructive.Count > 0).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var progress = new EventProgress(Events, plan.Steps.ToDictionary(s => s.Id, s => s.Title, StringComparer.Ordinal));
+        try
         {
-            var destructive = plan.Steps.Where(s => s.Destructive.Count > 0).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-            var progress = new EventProgress(Events, plan.Steps.ToDictionary(s => s.Id, s => s.Title, StringComparer.Ordinal));
-            try
+            var engine = new InstallEngine(planner.EngineOptions(record));
+            var executed = await PlanExecution.RunAsync(engine, plan, record, options.Info.Name is { Length: > 0 } name ? name : plan.Distribution,
+                options.Installer, options.System, log, progress, CancellationToken.None).ConfigureAwait(false);
+            var message = $"installed {executed.Install.Packages.Count} packages onto {disk.Path}; it boots with: {executed.Install.KernelCommandLine}";
+            log.Message(message);
+            log.Message(executed.BootEntryLine);
+            Events.Add(InstallEventKind.Log, null, executed.BootEntryLine);
+            var finish = new FinishInfo(true, message, [.. executed.HostKeys.Select(k => k.ToString())], InstallRecord.ConfigPath, InstallRecord.LogPath);
+            End(SessionPhase.Finished, finish, InstallEventKind.Finished, message);
+            if (after is { } action)
             {
-                var engine = new InstallEngine(planner.EngineOptions(record));
-                var executed = await PlanExecution.RunAsync(engine, plan, record, options.Info.Name is { Length: > 0 } name ? name : plan.Distribution,
-                    options.Installer, options.System, log, progress, CancellationToken.None).ConfigureAwait(false);
-                var message = $"installed {executed.Install.Packages.Count} packages onto {disk.Path}; it boots with: {executed.Install.KernelCommandLine}";
-                log.Message(message);
-                log.Message(executed.BootEntryLine);
-                Events.Add(InstallEventKind.Log, null, executed.BootEntryLine);
-                var finish = new FinishInfo(true, message, [.. executed.HostKeys.Select(k => k.ToString())], InstallRecord.ConfigPath, InstallRecord.LogPath);
-                End(SessionPhase.Finished, finish, InstallEventKind.Finished, message);
-                if (after is { } action)
-                {
-                    Power(action);
-                }
+                Power(action);
             }
-            catch (Exception ex) when (ExitCodes.IsExpected(ex) || ex is IOException or InvalidDataException or InvalidOperationException)
-            {
-                var untouched = !progress.StartedAny(destructive) || ExitCodes.ReasonFor(ex) is ReasonCodes.PlanStale or ReasonCodes.TargetRefused;
-                var message = $"install FAILED: {ExitCodes.Describe(ex)}; {(untouched ? "nothing was written to any disk" : $"{disk.Path} may be partly written; fix the cause and install again")}";
-                log.Message(message);
-                End(SessionPhase.Failed, new FinishInfo(false, message, [], null, log.Path), InstallEventKind.Failed, message);
-            }
+        }
+        // Any failure ends the session as failed (a client waits for that); a bug says its type in the message.
+        catch (Exception ex)
+        {
+            var untouched = !progress.StartedAny(destructive) || ExitCodes.ReasonFor(ex) is ReasonCodes.PlanStale or ReasonCodes.TargetRefused;
+            var message = $"install FAILED: {(ExitCodes.IsExpected(ex) ? "" : ex.GetType().Name + ": ")}{ExitCodes.Describe(ex)}; {(untouched ? "nothing was written to any disk" : $"{disk.Path} may be partly written; fix the cause and install again")}";
+            log.Message(message);
+            End(SessionPhase.Failed, new FinishInfo(false, message, [], null, log.Path), InstallEventKind.Failed, message);
         }
     }
 
