@@ -85,11 +85,11 @@ public static class TextInstaller
                 window.Show(StartIndex(session));
                 // Terminal.Gui focuses the window's first focusable view when the run begins; the screen's field is given
                 // the focus after that, on the loop's first turn.
-                app.Invoke(() =>
+                app.Invoke(() => app.Invoke(() =>
                 {
                     window.FocusFirstField();
                     options.Started?.Invoke(new TextUiProbe(app, window, work));
-                });
+                }));
             };
             app.Run(window);
             window.Dispose();

@@ -56,7 +56,7 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
                     continue;
                 }
                 string fallback = await question.Default(cancellationToken).ConfigureAwait(false);
-                await output.WriteAsync($"{index + 1}. {question.Prompt}{(fallback.Length > 0 ? $" [{fallback}]" : "")}: ").ConfigureAwait(false);
+                await output.WriteAsync($"{index + 1}. {question.Text}{(fallback.Length > 0 ? $" [{fallback}]" : "")}: ").ConfigureAwait(false);
                 string? line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (line is null || line.Trim() == "quit")
                 {
@@ -285,7 +285,7 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
                 await output.WriteLineAsync($"   {saved.Message} ({saved.Path})").ConfigureAwait(false);
                 return null;
             }),
-        new(ConfirmPrompt(), Value(() => ""), None, (a, ct) => Install(a, ct)),
+        new("Type 'install' to erase the disk and install", Value(() => ""), None, (a, ct) => Install(a, ct), PromptNow: ConfirmPrompt),
     ];
 
     private async Task<string?> Packages(CancellationToken ct)
@@ -324,12 +324,18 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
         await output.WriteLineAsync(review.PlanText.TrimEnd()).ConfigureAwait(false);
         foreach (DestructiveOperation o in review.Operations)
         {
-            await output.WriteLineAsync($"   ERASES {o.ById ?? o.Device} ({o.Model ?? "?"}, {Format.Bytes(o.SizeBytes)}): {o.Erases}").ConfigureAwait(false);
+            await output.WriteLineAsync($"   ! {o.ById ?? o.Device} ({o.Model ?? "?"}, {Format.Bytes(o.SizeBytes)}): {o.Description}").ConfigureAwait(false);
         }
         return review.Ready ? null : "blocked: " + Errors(review.Blockers) + " (type back to change answers)";
     }
 
-    private string ConfirmPrompt() => "Type 'install' to erase the disk named in the review and install";
+    private string ConfirmPrompt()
+    {
+        DestructiveOperation? target = review?.Operations.Count > 0 ? review.Operations[0] : null;
+        return target is null
+            ? "Type 'install' to install"
+            : $"Type 'install' to erase {target.ById ?? target.Device} ({target.Model ?? "?"}, {Format.Bytes(target.SizeBytes)}) and install";
+    }
 
     private async Task<string?> Install(string answer, CancellationToken ct)
     {

@@ -67,14 +67,14 @@ internal class ChoiceScreen : WizardScreen
     }
 
     private void ShowChosen() =>
-        chosen.Text = items.Count == 0 ? "Nothing matches; change the search." : $"Chosen: {Value}";
+        chosen.Say(items.Count == 0 ? "Nothing matches; change the search." : $"Chosen: {Value}");
 
     public override void Commit(Action<bool> done)
     {
         RegionalSettings settings = set(Context.Regional, Value);
         Context.Work.Run(ct => Context.Api.UpdateRegionalAsync(settings, ct), result =>
         {
-            error.Text = Format.Errors(result.Errors, _ => true);
+            error.Say(Format.Errors(result.Errors, _ => true));
             if (result.Ok)
             {
                 Context.Regional = settings;

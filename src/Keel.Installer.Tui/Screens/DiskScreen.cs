@@ -105,10 +105,10 @@ internal sealed class DiskScreen : WizardScreen
     {
         if (Disk is not { } disk)
         {
-            details.Text = diskList.Count == 0 ? "No disk found." : "";
+            details.Say(diskList.Count == 0 ? "No disk found." : "");
             return;
         }
-        details.Text = $"{disk.ById ?? disk.Path}\n{(disk.Refusals.Count == 0 ? "Holds: " + Format.Contents(disk) : "Refused: " + string.Join("; ", disk.Refusals))}";
+        details.Say($"{disk.ById ?? disk.Path}\n{(disk.Refusals.Count == 0 ? "Holds: " + Format.Contents(disk) : "Refused: " + string.Join("; ", disk.Refusals))}");
     }
 
     private StorageSettings Settings()
@@ -144,9 +144,9 @@ internal sealed class DiskScreen : WizardScreen
                 int keep = partitions.Selected();
                 partitions.SetItems(answer.Partitions.Select(p =>
                     $"{p.Label,-8} {p.MountPoint ?? "-",-10} {Format.Bytes(p.SizeBytes),10} {p.Fs,-5}{(p.Encrypted ? " LUKS2" : "")}"), keep);
-                passphraseError.Text = Format.Errors(answer.Errors, f => f.Contains("passphrase", StringComparison.OrdinalIgnoreCase));
+                passphraseError.Say(Format.Errors(answer.Errors, f => f.Contains("passphrase", StringComparison.OrdinalIgnoreCase)));
                 string problems = string.Join("; ", answer.Problems.Concat(answer.Errors.Where(e => !e.Field.Contains("passphrase", StringComparison.OrdinalIgnoreCase)).Select(Format.Error)));
-                verdict.Text = problems.Length > 0 ? $"Will not boot: {problems}" : answer.Boots ? "Will boot." : "Will not boot yet (see the fields above).";
+                verdict.Say(problems.Length > 0 ? $"Will not boot: {problems}" : answer.Boots ? "Will boot." : "Will not boot yet (see the fields above).");
                 ShowPartition();
             }
             done(answer.Boots && answer.Errors.Count == 0 && answer.Problems.Count == 0);
@@ -158,10 +158,10 @@ internal sealed class DiskScreen : WizardScreen
         int i = partitions.Selected();
         if (proposal is null || i < 0 || i >= proposal.Partitions.Count)
         {
-            role.Text = "";
+            role.Say("");
             return;
         }
-        role.Text = proposal.Partitions[i].Role;
+        role.Say(proposal.Partitions[i].Role);
         if (Custom && specs is not null && i < specs.Count)
         {
             PartitionSpec spec = specs[i];

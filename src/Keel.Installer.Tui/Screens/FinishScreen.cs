@@ -38,12 +38,12 @@ internal sealed class FinishScreen : WizardScreen
         lines.Add("");
         lines.Add($"Config saved to: {info.ConfigPath ?? "(not saved)"}");
         lines.Add($"Log saved to:    {info.LogPath ?? "(not saved)"}");
-        summary.Text = string.Join("\n", lines);
+        summary.Say(string.Join("\n", lines));
     });
 
     private void Power(PowerAction action) => Context.Work.Run(ct => Context.Api.PowerAsync(action, ct), result =>
     {
-        message.Text = result.Message;
+        message.Say(result.Message);
         if (result.Done)
         {
             Context.Exit(succeeded ? 0 : 1);

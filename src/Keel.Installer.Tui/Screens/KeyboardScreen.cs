@@ -25,6 +25,6 @@ internal sealed class KeyboardScreen : ChoiceScreen
     private void Apply()
     {
         string layout = Value;
-        Context.Work.Run(ct => Context.Api.ApplyKeyboardAsync(layout, ct), result => applied.Text = result.Message);
+        Context.Work.Run(ct => Context.Api.ApplyKeyboardAsync(layout, ct), result => applied.Say(result.Message));
     }
 }

@@ -26,9 +26,9 @@ internal sealed class NetworkScreen : WizardScreen
 
     protected override void Load() => Context.WithMachine(machine =>
     {
-        interfaces.Text = machine.Interfaces.Count == 0
+        interfaces.Say(machine.Interfaces.Count == 0
             ? "  No network interface found; the install uses the medium."
-            : string.Join("\n", machine.Interfaces.Select(Line));
+            : string.Join("\n", machine.Interfaces.Select(Line)));
         if (string.IsNullOrEmpty(hostname.Text) && machine.Hostname is { Length: > 0 } name)
         {
             hostname.Text = name;
@@ -43,7 +43,7 @@ internal sealed class NetworkScreen : WizardScreen
         string name = hostname.Text ?? "";
         Context.Work.Run(ct => Context.Api.UpdateNetworkAsync(new NetworkSettings(name.Length == 0 ? null : name), ct), result =>
         {
-            error.Text = Format.Errors(result.Errors, _ => true);
+            error.Say(Format.Errors(result.Errors, _ => true));
             done(result.Ok);
         });
     }

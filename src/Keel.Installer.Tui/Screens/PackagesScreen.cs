@@ -104,8 +104,8 @@ internal sealed class PackagesScreen : WizardScreen
                 int keep = selected.Selected();
                 selectedList = view.Packages;
                 selected.SetItems(view.Packages.Select(p => $"{(p.Requested ? "*" : " ")}{p.Name}  {Format.Bytes(p.InstalledBytes)}"), keep);
-                total.Text = $"Installed size: {Format.Bytes(view.InstalledBytes)} in {view.Packages.Count} packages";
-                why.Text = Format.Errors(view.Errors, _ => true);
+                total.Say($"Installed size: {Format.Bytes(view.InstalledBytes)} in {view.Packages.Count} packages");
+                why.Say(Format.Errors(view.Errors, _ => true));
             }
             done(view.Errors.Count == 0);
         });
@@ -121,7 +121,7 @@ internal sealed class PackagesScreen : WizardScreen
             {
                 add.Add(name);
             }
-            why.Text = $"Adding {name}...";
+            why.Say($"Adding {name}...");
             Resolve(_ => { });
         }
     }
@@ -135,7 +135,7 @@ internal sealed class PackagesScreen : WizardScreen
             {
                 remove.Add(name);
             }
-            why.Text = $"Removing {name}...";
+            why.Say($"Removing {name}...");
             Resolve(_ => { });
         }
     }
@@ -146,7 +146,7 @@ internal sealed class PackagesScreen : WizardScreen
         {
             string name = selectedList[i].Name;
             Context.Work.Run(ct => Context.Api.WhyAsync(name, ct), answer =>
-                why.Text = $"Why {answer.Name}? " + (answer.Chain.Count == 0 ? "not selected" : string.Join(" -> ", answer.Chain)));
+                why.Say($"Why {answer.Name}? " + (answer.Chain.Count == 0 ? "not selected" : string.Join(" -> ", answer.Chain))));
         }
     }
 

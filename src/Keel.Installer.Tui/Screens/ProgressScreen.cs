@@ -37,7 +37,7 @@ internal sealed class ProgressScreen : WizardScreen
     {
         stepList = Context.Started?.Steps ?? [];
         ShowSteps();
-        state.Text = "Installing...";
+        state.Say("Installing...");
         Poll();
     }
 
@@ -61,7 +61,7 @@ internal sealed class ProgressScreen : WizardScreen
             Poll();
             return;
         }
-        state.Text = phase == SessionPhase.Finished ? "Installed. F10 goes on." : "The install FAILED; F10 shows what was kept.";
+        state.Say(phase == SessionPhase.Finished ? "Installed. F10 goes on." : "The install FAILED; F10 shows what was kept.");
         if (phase == SessionPhase.Finished)
         {
             bar.Fraction = 1;
@@ -90,7 +90,7 @@ internal sealed class ProgressScreen : WizardScreen
         {
             bar.Fraction = (float)Math.Clamp(fraction, 0, 1);
         }
-        log.Text = (log.Text ?? "") + (string.IsNullOrEmpty(log.Text) ? "" : "\n") + e.Message;
+        log.Say((log.Text ?? "") + (string.IsNullOrEmpty(log.Text) ? "" : "\n") + e.Message);
         log.MoveEnd();
     }
 

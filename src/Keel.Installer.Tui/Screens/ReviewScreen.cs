@@ -60,17 +60,17 @@ internal sealed class ReviewScreen : WizardScreen
     protected override void Shown()
     {
         confirming = false;
-        confirm.Text = "";
-        blockersTitle.Text = "Reviewing...";
+        confirm.Say("");
+        blockersTitle.Say("Reviewing...");
         Context.Work.Run(Context.Api.ReviewAsync, review =>
         {
             Context.Review = review;
-            blockersTitle.Text = review.Ready ? "Ready to install; nothing blocks." : $"{review.Blockers.Count} thing(s) block the install (Enter on one goes to its screen):";
+            blockersTitle.Say(review.Ready ? "Ready to install; nothing blocks." : $"{review.Blockers.Count} thing(s) block the install (Enter on one goes to its screen):");
             blockers.SetItems(review.Blockers.Select(b => $"{b.Field}: {Format.Error(b)}"));
-            operations.Text = review.Operations.Count == 0
+            operations.Say(review.Operations.Count == 0
                 ? "nothing"
-                : string.Join("\n", review.Operations.Select(o => $"{o.ById ?? o.Device}\n  ({o.Model ?? "?"}, {Format.Bytes(o.SizeBytes)}) {o.Description}; erases {o.Erases}"));
-            text.Text = review.PlanText.TrimEnd() + "\n\n--- config (keel/v1) ---\n" + review.ConfigYaml;
+                : string.Join("\n", review.Operations.Select(o => $"{o.ById ?? o.Device}\n  ({o.Model ?? "?"}, {Format.Bytes(o.SizeBytes)}) {o.Description}; erases {o.Erases}")));
+            text.Say(review.PlanText.TrimEnd() + "\n\n--- config (keel/v1) ---\n" + review.ConfigYaml);
         });
     }
 
@@ -78,11 +78,11 @@ internal sealed class ReviewScreen : WizardScreen
     {
         if (volumes.Selected() is not (var i and >= 0) || i >= volumeList.Count)
         {
-            saved.Text = "No removable drive to save to.";
+            saved.Say("No removable drive to save to.");
             return;
         }
         string device = volumeList[i].Device;
-        Context.Work.Run(ct => Context.Api.SaveConfigAsync(new SaveRequest(device), ct), result => saved.Text = $"{result.Message} ({result.Path})");
+        Context.Work.Run(ct => Context.Api.SaveConfigAsync(new SaveRequest(device), ct), result => saved.Say($"{result.Message} ({result.Path})"));
     }
 
     private void Install(Action<bool> done)
@@ -102,9 +102,9 @@ internal sealed class ReviewScreen : WizardScreen
         {
             confirming = true;
             DestructiveOperation? first = review.Operations.Count > 0 ? review.Operations[0] : null;
-            confirm.Text = first is null
+            confirm.Say(first is null
                 ? "Nothing is erased.\nPress Install (or F10) again to install; F2 goes back."
-                : $"ERASE {first.ById ?? first.Device}\n({first.Model ?? "?"}, {Format.Bytes(first.SizeBytes)}): Install (or F10) again confirms; F2 goes back.";
+                : $"ERASE {first.ById ?? first.Device}\n({first.Model ?? "?"}, {Format.Bytes(first.SizeBytes)}): Install (or F10) again confirms; F2 goes back.");
             done(false);
             return;
         }

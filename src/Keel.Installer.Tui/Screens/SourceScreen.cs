@@ -41,9 +41,9 @@ internal sealed class SourceScreen : WizardScreen
     private void Check()
     {
         SourceSettings settings = Settings;
-        check.Text = "Checking...";
+        check.Say("Checking...");
         Context.Work.Run(ct => Context.Api.CheckSourceAsync(settings, ct), result =>
-            check.Text = $"{(result.Reachable ? "reachable" : "NOT reachable")}, {(result.Signed ? "signed by a trusted key" : "NOT signed by a trusted key")}\n{result.Message}");
+            check.Say($"{(result.Reachable ? "reachable" : "NOT reachable")}, {(result.Signed ? "signed by a trusted key" : "NOT signed by a trusted key")}\n{result.Message}"));
     }
 
     public override void Commit(Action<bool> done)
@@ -51,7 +51,7 @@ internal sealed class SourceScreen : WizardScreen
         SourceSettings settings = Settings;
         Context.Work.Run(ct => Context.Api.UpdateSourceAsync(settings, ct), result =>
         {
-            urlError.Text = Format.Errors(result.Errors, _ => true);
+            urlError.Say(Format.Errors(result.Errors, _ => true));
             done(result.Ok);
         });
     }

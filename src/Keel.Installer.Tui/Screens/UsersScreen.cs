@@ -58,7 +58,7 @@ internal sealed class UsersScreen : WizardScreen
         };
         if (users.PasswordSet)
         {
-            passwordError.Text = "A password is set; leave both fields empty to keep it.";
+            passwordError.Say("A password is set; leave both fields empty to keep it.");
         }
     }
 
@@ -68,14 +68,14 @@ internal sealed class UsersScreen : WizardScreen
 
     private void Scan()
     {
-        usbMessage.Text = "Scanning removable drives...";
+        usbMessage.Say("Scanning removable drives...");
         Context.Work.Run(Context.Api.ScanUsbKeysAsync, keys =>
         {
             found = keys;
             ticked.Clear();
-            usbMessage.Text = keys.Count == 0
+            usbMessage.Say(keys.Count == 0
                 ? "No keys found on removable drives."
-                : $"{keys.Count(k => k.Valid)} key(s) found, {keys.Count(k => !k.Valid)} invalid; Space ticks a key to import.";
+                : $"{keys.Count(k => k.Valid)} key(s) found, {keys.Count(k => !k.Valid)} invalid; Space ticks a key to import.");
             ShowFound();
         });
     }
@@ -93,7 +93,7 @@ internal sealed class UsersScreen : WizardScreen
         }
         if (!found[i].Valid)
         {
-            usbMessage.Text = $"That line does not parse ({found[i].Problem}); it cannot be imported.";
+            usbMessage.Say($"Not importable: {found[i].Problem}");
             return;
         }
         if (!ticked.Remove(i))
@@ -116,10 +116,10 @@ internal sealed class UsersScreen : WizardScreen
             static bool IsPassword(string f) => f.Contains("password", StringComparison.OrdinalIgnoreCase);
             static bool IsKey(string f) => f.Contains("key", StringComparison.OrdinalIgnoreCase);
             static bool IsName(string f) => f.EndsWith("name", StringComparison.OrdinalIgnoreCase);
-            adminError.Text = Format.Errors(result.Errors, IsName);
-            passwordError.Text = Format.Errors(result.Errors, IsPassword);
-            keysError.Text = Format.Errors(result.Errors, IsKey);
-            otherErrors.Text = Format.Errors(result.Errors, f => !IsPassword(f) && !IsKey(f) && !IsName(f));
+            adminError.Say(Format.Errors(result.Errors, IsName));
+            passwordError.Say(Format.Errors(result.Errors, IsPassword));
+            keysError.Say(Format.Errors(result.Errors, IsKey));
+            otherErrors.Say(Format.Errors(result.Errors, f => !IsPassword(f) && !IsKey(f) && !IsName(f)));
             done(result.Ok);
         });
     }

@@ -46,9 +46,28 @@ internal static class Widgets
         return list;
     }
 
+    /// <summary>Marks a view whose text is folded to ASCII (set by the window on every view in ASCII mode).</summary>
+    public static readonly object AsciiOnly = new();
+
+    /// <summary>Sets a label's text, folded to ASCII when the view is marked so (text from the service may hold any Unicode).</summary>
+    public static void Say(this View view, string text) => view.Text = view.Data == AsciiOnly ? AsciiText.Fold(text) : text;
+
+    /// <summary>The same for a text view, whose Text hides View.Text.</summary>
+    public static void Say(this TextView view, string text) => view.Text = view.Data == AsciiOnly ? AsciiText.Fold(text) : text;
+
+    /// <summary>Marks <paramref name="view"/> and everything in it as ASCII-only.</summary>
+    public static void MarkAscii(View view)
+    {
+        view.Data = AsciiOnly;
+        foreach (View sub in view.SubViews)
+        {
+            MarkAscii(sub);
+        }
+    }
+
     public static void SetItems(this ListView list, IEnumerable<string> items, int? selected = null)
     {
-        var source = new ObservableCollection<string>(items);
+        var source = new ObservableCollection<string>(list.Data == AsciiOnly ? items.Select(AsciiText.Fold) : items);
         list.SetSource(source);
         if (source.Count > 0)
         {

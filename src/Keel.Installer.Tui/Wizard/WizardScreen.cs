@@ -11,7 +11,7 @@ internal abstract class WizardScreen
     protected WizardScreen(WizardContext context)
     {
         Context = context;
-        View = new View { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
+        View = new View { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true, TabStop = TabBehavior.TabStop };
     }
 
     /// <summary>The title after "N/11".</summary>
