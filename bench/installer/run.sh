@@ -53,7 +53,7 @@ typed() { tmux send-keys -t "$session" -l "$1"; sleep 0.3; }
 start_time() {
     local t0 t1
     t0=$(date +%s%N)
-    tmux new-session -d -s "$session" -x 80 -y 24 "$1 installer --dry-run --profile $profile --repo $repo; sleep 60"
+    tmux new-session -d -s "$session" -x 80 -y 24 "env ${BENCH_ENV:-} $1 installer --dry-run --profile $profile --repo $repo; sleep 60"
     wait_for "1/11" 20
     t1=$(date +%s%N)
     tmux kill-session -t "$session"
@@ -64,11 +64,11 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 # walk BINARY: the whole dry-run session; prints the process's peak RSS in MiB.
 walk() {
-    tmux new-session -d -s "$session" -x 80 -y 24 "$1 installer --dry-run --profile $profile --repo $repo; sleep 60"
+    tmux new-session -d -s "$session" -x 80 -y 24 "env ${BENCH_ENV:-} $1 installer --dry-run --profile $profile --repo $repo; sleep 60"
     wait_for "1/11" 20
     local pid
     pid=$(pgrep -f -n "^$1 installer --dry-run") || { echo "bench/installer: the installer process is gone" >&2; exit 1; }
-    for n in 2 3 4 5 6 7; do next_to "$n"; done
+    for n in 2 3 4 5 6 7; do next_to "$n"; [ -z "${BENCH_TRACE:-}" ] || echo "screen $n: $(grep VmHWM /proc/$pid/status)" >&2; done
     wait_for "Will boot." 60
     next_to 8
     keys Tab; typed admin; keys Tab; typed 'bench-password-1'; keys Tab; typed 'bench-password-1'
@@ -76,6 +76,7 @@ walk() {
     wait_for "nothing blocks" 60
     next_to 10 # the first F10 asks, the second confirms
     wait_for "F10 goes on" 120
+    [ -z "${BENCH_TRACE:-}" ] || echo "installed: $(grep VmHWM /proc/$pid/status)" >&2
     next_to 11
     grep VmHWM "/proc/$pid/status" | awk '{printf "%.1f\n", $2 * 1024 / 1000000}'
     tmux kill-session -t "$session"

@@ -1,3 +1,4 @@
 using Keel.Cli;
 
+InstallerMemoryBudget.Apply(args);
 return await KeelCli.RunAsync(args, Console.Out, Console.Error);
