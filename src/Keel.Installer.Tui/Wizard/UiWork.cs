@@ -13,6 +13,9 @@ internal sealed class UiWork(IApplication app, Action<string> onError, Cancellat
     /// <summary>True while a call or its answer's handling is outstanding.</summary>
     public bool Busy => Volatile.Read(ref pending) > 0;
 
+    /// <summary>Called on the UI thread when the last outstanding call's answer has been handled.</summary>
+    public event Action? Settled;
+
     /// <summary>The session's cancellation (the user quit or the host stopped).</summary>
     public CancellationToken Token => cancellationToken;
 
@@ -37,7 +40,7 @@ internal sealed class UiWork(IApplication app, Action<string> onError, Cancellat
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref pending);
+                        Done();
                     }
                 });
             }
@@ -51,10 +54,19 @@ internal sealed class UiWork(IApplication app, Action<string> onError, Cancellat
                 string message = ex.Message;
                 app.Invoke(() =>
                 {
-                    Interlocked.Decrement(ref pending);
+                    Done();
                     onError(message);
                 });
             }
         }, CancellationToken.None);
+    }
+
+    // On the UI thread: one call fewer outstanding; when none is left, whoever waited for the screen to settle goes on.
+    private void Done()
+    {
+        if (Interlocked.Decrement(ref pending) == 0)
+        {
+            Settled?.Invoke();
+        }
     }
 }

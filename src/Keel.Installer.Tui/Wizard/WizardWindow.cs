@@ -21,6 +21,9 @@ internal sealed class WizardWindow : Window
     private readonly Label keys;
     private bool escPressed;
 
+    // F10 pressed while the screen was still waiting for the service: go on once it has answered, as the person asked.
+    private bool nextWanted;
+
     public WizardWindow(WizardContext context, Func<WizardContext, IReadOnlyList<WizardScreen>> makeScreens)
     {
         this.context = context;
@@ -38,6 +41,14 @@ internal sealed class WizardWindow : Window
         Add(title, body, status, back, next, keys);
         context.Status = ShowStatus;
         context.GoTo = Show;
+        context.Work.Settled += () =>
+        {
+            if (nextWanted)
+            {
+                nextWanted = false;
+                Next();
+            }
+        };
         this.screens = makeScreens(context);
         if (context.Ascii)
         {
@@ -119,7 +130,8 @@ internal sealed class WizardWindow : Window
     {
         if (context.Work.Busy)
         {
-            ShowStatus("Waiting for the installer service...");
+            nextWanted = true;
+            ShowStatus("Waiting for the installer service; F10 goes on when it has answered...");
             return;
         }
         int from = Index;
@@ -136,6 +148,7 @@ internal sealed class WizardWindow : Window
 
     private void Back()
     {
+        nextWanted = false;
         if (Index > 0 && Current.CanGoBack)
         {
             Show(Index - 1);

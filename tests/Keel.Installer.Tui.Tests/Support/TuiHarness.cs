@@ -85,6 +85,16 @@ internal sealed class TuiHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Presses the keys back to back, as a person who does not wait for the screen; settles only after the last.</summary>
+    public async Task PressQuicklyAsync(params Key[] keys)
+    {
+        foreach (Key key in keys)
+        {
+            await Send(key);
+        }
+        await SettleAsync();
+    }
+
     /// <summary>Types text into the focused field, one key per character.</summary>
     public async Task TypeAsync(string text)
     {
