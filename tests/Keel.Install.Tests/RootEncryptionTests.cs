@@ -2,6 +2,7 @@ using Keel.Config.Loading;
 using Keel.Install.Boot;
 using Keel.Install.Planning;
 using Keel.Install.Storage;
+using Keel.Processes;
 using Keel.TargetSystem;
 
 namespace Keel.Install.Tests;
@@ -59,8 +60,10 @@ public sealed class RootEncryptionTests : IDisposable
         var layout = Layout(loaded);
         var enc = RootEncryption.For(loaded, layout)!;
 
-        Assert.Equal([$"rd.luks.uuid={layout.Root.LuksUuid:D}", $"rd.keel.encrypt=PARTUUID={layout.Root.Gpt.PartitionGuid:D}"], enc.KernelArguments);
-        var settings = new BootSettings(layout.Root.Filesystem.Uuid, "ext4", "/boot/efi", null, enc.KernelArguments);
+        Assert.Equal([$"rd.luks.uuid={layout.Root.LuksUuid:D}", $"rd.keel.encrypt=PARTUUID={layout.Root.Gpt.PartitionGuid:D}"], enc.KernelArguments(image: true));
+        // A device install is encrypted before it first boots: the initramfs only opens it.
+        Assert.Equal([$"rd.luks.uuid={layout.Root.LuksUuid:D}"], enc.KernelArguments(image: false));
+        var settings = new BootSettings(layout.Root.Filesystem.Uuid, "ext4", "/boot/efi", null, enc.KernelArguments(image: true));
         var cmdline = BootLoaderStep.CommandLine(loaded.Config, settings).Split(' ');
         Assert.Equal($"root=UUID={layout.Root.Filesystem.Uuid:D}", cmdline[0]);
         Assert.Contains($"rd.luks.uuid={layout.Root.LuksUuid:D}", cmdline);
@@ -106,5 +109,56 @@ public sealed class RootEncryptionTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => enc.Prepare(root));
         Assert.Contains("cryptsetup", e.Message, StringComparison.Ordinal);
         Assert.False(root.Exists(RootEncryption.StagedKeyPath));
+    }
+
+    [Fact]
+    public void A_passphrase_is_never_staged_for_the_initramfs_and_a_key_file_is()
+    {
+        var passphrase = Config("passphrase: correct horse battery");
+        var byPassphrase = RootEncryption.For(passphrase, Layout(passphrase))!;
+        var root = new TargetRoot(Directory.CreateDirectory(Path.Combine(_work, "pp")).FullName);
+        root.WriteText("/usr/sbin/cryptsetup", "#!/bin/sh\n", (UnixFileMode)0x1ed);
+
+        byPassphrase.Prepare(root);
+
+        Assert.True(byPassphrase.UsesPassphrase);
+        Assert.Empty(byPassphrase.InitramfsIncludes);
+        Assert.False(root.Exists(RootEncryption.StagedKeyPath));
+        Assert.Equal(byPassphrase.Crypttab, root.ReadAllTextOrNull("/etc/crypttab"));
+        Assert.DoesNotContain(byPassphrase.EncryptArguments("/dev/vda2"), a => a.Contains("horse", StringComparison.Ordinal));
+        Assert.Equal("-", byPassphrase.EncryptArguments("/dev/vda2")[^2]);
+
+        File.WriteAllBytes(Path.Combine(_work, "k"), [1, 2, 3]);
+        var keyFile = Config("keyFile: k");
+        var byKeyFile = RootEncryption.For(keyFile, Layout(keyFile))!;
+        Assert.False(byKeyFile.UsesPassphrase);
+        Assert.Equal([new InitramfsInclude(RootEncryption.StagedKeyPath, RootEncryption.KeyPathInInitramfs)], byKeyFile.InitramfsIncludes);
+        Assert.Equal(Path.Combine(_work, "k"), byKeyFile.EncryptArguments("/dev/vda2")[^2]);
+    }
+
+    [Fact]
+    public async Task EncryptAsync_turns_a_plain_file_system_into_LUKS2_that_the_passphrase_opens()
+    {
+        // Offline re-encryption works on a plain file through a loop device cryptsetup sets up itself; no device-mapper.
+        var loaded = Config("passphrase: correct horse battery");
+        var enc = RootEncryption.For(loaded, Layout(loaded))!;
+        var partition = Path.Combine(_work, "root.img");
+        using (var f = File.Create(partition))
+        {
+            f.SetLength(64L << 20);
+        }
+
+        await ToolRunner.RunAsync("mkfs.ext4", ["-q", "-F", partition, "32M"], null, CancellationToken.None);
+
+        await enc.EncryptAsync("storage.encrypt", partition, CancellationToken.None);
+
+        var uuid = await ToolRunner.RunAsync("cryptsetup", ["luksUUID", partition], null, CancellationToken.None);
+        Assert.Equal(enc.LuksUuid.ToString("D"), uuid.Output.Trim());
+        var opens = await ToolRunner.RunAsync(new ToolOptions { Input = "correct horse battery", AllowFailure = true }, "cryptsetup", ["open", "--test-passphrase", "--key-file", "-", partition], CancellationToken.None);
+        Assert.Equal(0, opens.ExitCode);
+        var wrong = await ToolRunner.RunAsync(new ToolOptions { Input = "correct horse battery!", AllowFailure = true }, "cryptsetup", ["open", "--test-passphrase", "--key-file", "-", partition], CancellationToken.None);
+        Assert.NotEqual(0, wrong.ExitCode);
+        var dump = await ToolRunner.RunAsync("cryptsetup", ["luksDump", partition], null, CancellationToken.None);
+        Assert.Contains("pbkdf2", dump.Output, StringComparison.Ordinal);
     }
 }

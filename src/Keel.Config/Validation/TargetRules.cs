@@ -23,12 +23,6 @@ public static class TargetRules
             found.Add(new ConfigDiagnostic(Severity.Error, path, line, column, message, hint));
         }
 
-        if (loaded.Config.Storage.Encryption is not null)
-        {
-            Error("storage.encryption", $"{device}: LUKS2 is carried out by keel build (the image encrypts itself on first boot), not yet by keel install",
-                "build an image with 'keel build' and write it to the disk, or remove 'encryption' for the install");
-        }
-
         if (logicalSectorSize != SupportedSectorSize)
         {
             Error("storage", $"{device}: logical sector size {logicalSectorSize} is not supported (only {SupportedSectorSize}-byte sectors)",

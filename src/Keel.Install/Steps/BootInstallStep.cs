@@ -1,5 +1,6 @@
 using Keel.Config.Model;
 using Keel.Install.Boot;
+using Keel.Install.Planning;
 using Keel.Install.Storage;
 
 namespace Keel.Install.Steps;
@@ -33,12 +34,13 @@ public sealed class BootInstallStep() : InstallStep("boot.install", "Install the
         }
         else
         {
-            // The key goes into the initramfs only: staged for dracut, removed from the tree right after (also on failure).
+            // A key file goes into the initramfs only: staged for dracut, removed from the tree right after (also on failure).
+            // A passphrase goes nowhere: the initramfs asks for it.
             encryption.Prepare(root);
             boot = boot with
             {
-                KernelArguments = encryption.KernelArguments,
-                InitramfsIncludes = [new InitramfsInclude(RootEncryption.StagedKeyPath, RootEncryption.KeyPathInInitramfs)],
+                KernelArguments = encryption.KernelArguments(run.Plan.Target.Kind != PlanTargetKind.Device),
+                InitramfsIncludes = encryption.InitramfsIncludes,
             };
             try
             {

@@ -1,3 +1,4 @@
+using Keel.Config.Planning;
 using Keel.Config.Validation;
 using Keel.Install.Devices;
 using Keel.Install.Planning;
@@ -40,7 +41,10 @@ public sealed class StoragePartitionStep() : InstallStep("storage.partition", "P
     }
 }
 
-/// <summary>storage.encrypt: the root file system leaves room for the LUKS2 header; the machine encrypts itself on first boot.</summary>
+/// <summary>
+/// storage.encrypt, after the file systems are made (each leaves 32 MiB for the LUKS2 header): a device install encrypts
+/// the root partition in place now; an image encrypts itself on first boot.
+/// </summary>
 public sealed class StorageEncryptStep() : InstallStep("storage.encrypt", "Encrypt the root partition (LUKS2)")
 {
     public override bool AppliesTo(PlanningContext plan) => plan.Config.Storage.Encryption is not null;
@@ -48,7 +52,10 @@ public sealed class StorageEncryptStep() : InstallStep("storage.encrypt", "Encry
     public override IEnumerable<string> Details(PlanningContext plan)
     {
         var enc = plan.Config.Storage.Encryption!;
-        return [enc.KeyFile is not null ? $"key from {plan.Loaded.Resolve(enc.KeyFile)}" : "key from the config's passphrase", plan.Image ? "the volume key is generated on first boot, inside the machine" : "the volume key is generated now"];
+        var key = enc.KeyFile is not null
+            ? $"key from {plan.Loaded.Resolve(enc.KeyFile)}, also in the initramfs"
+            : "key: the config's passphrase, asked on the console at every boot and never stored";
+        return [key, plan.Image ? "the machine encrypts the root in place on its first boot, with a volume key of its own" : "the root is encrypted in place now, right after its file system is made"];
     }
 
     public override IEnumerable<DestructiveOperation> Destructive(PlanningContext plan)
@@ -57,18 +64,23 @@ public sealed class StorageEncryptStep() : InstallStep("storage.encrypt", "Encry
         return [new DestructiveOperation(DestructiveKind.Encrypt, root.Device, $"format {root.Device} as LUKS2: its contents are erased", root.SizeBytes)];
     }
 
-    public override Task RunAsync(InstallRun run, CancellationToken cancellationToken)
+    public override async Task RunAsync(InstallRun run, CancellationToken cancellationToken)
     {
-        foreach (var p in run.Layout.Partitions.Where(p => p.LuksUuid is not null))
+        var encryption = RootEncryption.For(run.Loaded, run.Layout)!;
+        var root = run.Layout.Root;
+        if (run.Plan.Target.Kind != PlanTargetKind.Device)
         {
-            run.Report($"partition {p.Planned.Number}: the file system leaves 32 MiB for the LUKS2 header; the machine encrypts it on first boot (LUKS UUID {p.LuksUuid:D})");
+            run.Report($"partition {root.Planned.Number}: the file system leaves 32 MiB for the LUKS2 header; the machine encrypts it on first boot (LUKS UUID {encryption.LuksUuid:D})");
+            return;
         }
 
-        return Task.CompletedTask;
+        var partition = LayoutCalculator.PartitionDevice(run.Plan.Target.Path, root.Planned.Number);
+        run.Report($"encrypting {partition} in place (LUKS2, UUID {encryption.LuksUuid:D})");
+        await encryption.EncryptAsync(Id, partition, cancellationToken).ConfigureAwait(false);
+        run.Report($"{partition} is LUKS2 (UUID {encryption.LuksUuid:D}){(encryption.UsesPassphrase ? "; the passphrase is asked at every boot" : "")}");
     }
 }
 
-/// <summary>storage.format: the staged tree split per filesystem, each filesystem made from its tree (mkfs -d, mtools).</summary>
 public sealed class StorageFormatStep() : InstallStep("storage.format", "Make filesystems")
 {
     public override IEnumerable<string> Details(PlanningContext plan) =>

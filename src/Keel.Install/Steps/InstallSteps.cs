@@ -29,8 +29,8 @@ public static class InstallSteps
         new BootInstallStep(),
         new InstallRecordStep(),
         new StoragePartitionStep(),
-        new StorageEncryptStep(),
         new StorageFormatStep(),
+        new StorageEncryptStep(),
         new FinalizeCleanupStep(),
         new OutputConvertStep(),
     ];

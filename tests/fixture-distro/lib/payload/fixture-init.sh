@@ -7,7 +7,8 @@
 #   init=PATH (default /sbin/init)  rd.timeout=SECONDS (default 60)  rd.break (shell before
 #   switch_root)
 #   rd.luks.uuid=UUID  open the LUKS volume UUID as /dev/mapper/root with the key file
-#       /etc/keel/luks.key (put there by dracut --include), before root= is looked up
+#       /etc/keel/luks.key (put there by dracut --include), or, without one, with a passphrase
+#       asked on the console ("Enter passphrase for DEVICE: ", three tries), before root= is looked up
 #   rd.keel.encrypt=PARTUUID=…|UUID=…|/dev/…  first-boot encryption: when that partition is
 #       not LUKS yet, encrypt it in place (cryptsetup reencrypt --encrypt, LUKS2, UUID from
 #       rd.luks.uuid, header in the 32 MiB the image left free behind the file system)
@@ -135,32 +136,68 @@ key=/etc/keel/luks.key
 if [ -n "$encrypt" ] && [ -z "$luks_uuid" ]; then
     emergency "rd.keel.encrypt=$encrypt needs rd.luks.uuid= (the UUID the new LUKS volume gets)"
 fi
+# ask_passphrase PROMPT: reads a line from the console without echo into $passphrase.
+ask_passphrase() {
+    printf '%s' "$1"
+    stty -echo 2>/dev/null
+    IFS= read -r passphrase
+    stty echo 2>/dev/null
+    echo
+}
+# unlock_with KEYSOURCE CRYPTSETUP-ARGS...: runs cryptsetup with the key file, or (no key file: the
+# config had a passphrase, which is never put into the initramfs) with a passphrase typed on the
+# console, asked up to three times (twice each when encrypting, so a typo cannot lock the disk).
+unlock_with() {
+    if [ -r "$key" ]; then
+        cryptsetup "$@" --key-file "$key"
+        return
+    fi
+    tries=0
+    while [ $tries -lt 3 ]; do
+        tries=$((tries + 1))
+        ask_passphrase "Enter passphrase for $dev_label: "
+        if [ "$1" = reencrypt ]; then
+            first=$passphrase
+            ask_passphrase "Enter the same passphrase again: "
+            [ "$first" = "$passphrase" ] || { echo "keel-luks: the passphrases differ"; continue; }
+        fi
+        printf '%s' "$passphrase" | cryptsetup "$@" --key-file - && { passphrase=; return 0; }
+        echo "keel-luks: no key available with this passphrase"
+    done
+    passphrase=
+    return 1
+}
 if [ -n "$luks_uuid" ]; then
     command -v cryptsetup >/dev/null || emergency "rd.luks.uuid=$luks_uuid but the initramfs has no cryptsetup (install cryptsetup and rebuild it)"
-    [ -r "$key" ] || emergency "rd.luks.uuid=$luks_uuid but the initramfs has no key file $key"
+    [ -r "$key" ] || say "rd.luks.uuid=$luks_uuid: no key file in the initramfs; the passphrase is asked on the console"
     # No udev here: libdevmapper makes the /dev/mapper nodes itself.
     export DM_DISABLE_UDEV=1
     mkdir -p /run/cryptsetup
     if [ -n "$encrypt" ]; then
         edev=$(wait_for find_spec "$encrypt") || not_there "partition $encrypt to encrypt"
+        dev_label=$edev
         if ! cryptsetup isLuks "$edev"; then
-            # PBKDF2 with 1000 iterations: the key file is random, so a slow KDF adds nothing
-            # but minutes under emulation.
+            # PBKDF2 with 1000 iterations for a key file: it is random, so a slow KDF adds
+            # nothing but minutes under emulation; a passphrase gets PBKDF2 timed to 2 s.
+            iter="--pbkdf-force-iterations 1000"
+            [ -r "$key" ] || iter="--iter-time 2000"
             echo "keel-luks: encrypting $edev in place (LUKS2, UUID $luks_uuid); this happens once"
-            cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 32M --uuid "$luks_uuid" \
-                --key-file "$key" --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --batch-mode "$edev" \
+            # shellcheck disable=SC2086
+            unlock_with reencrypt --encrypt --type luks2 --reduce-device-size 32M --uuid "$luks_uuid" \
+                --pbkdf pbkdf2 $iter --batch-mode "$edev" \
                 || emergency "encrypting $edev failed"
             echo "keel-luks: encrypted $edev"
         elif cryptsetup luksDump "$edev" 2>/dev/null | grep -q 'online-reencrypt'; then
             # Power lost mid-way: recover the hot zone from the header's journal, then go on.
             echo "keel-luks: resuming the interrupted encryption of $edev"
-            cryptsetup repair --key-file "$key" --batch-mode "$edev" || emergency "recovering the interrupted encryption of $edev failed"
-            cryptsetup reencrypt --resume-only --key-file "$key" --batch-mode "$edev" || emergency "resuming the encryption of $edev failed"
+            unlock_with repair --batch-mode "$edev" || emergency "recovering the interrupted encryption of $edev failed"
+            unlock_with reencrypt --resume-only --batch-mode "$edev" || emergency "resuming the encryption of $edev failed"
             echo "keel-luks: encrypted $edev"
         fi
     fi
     ldev=$(wait_for luks_device "$luks_uuid") || not_there "LUKS volume $luks_uuid"
-    cryptsetup open --key-file "$key" "$ldev" root || emergency "cannot open $ldev (LUKS $luks_uuid) with $key"
+    dev_label=$ldev
+    unlock_with open "$ldev" root || emergency "cannot open $ldev (LUKS $luks_uuid)"
     echo "keel-luks: opened $ldev as /dev/mapper/root"
 fi
 # ------------------------------------------------------------------------------------------
