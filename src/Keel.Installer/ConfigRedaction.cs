@@ -11,12 +11,16 @@ namespace Keel.Installer;
 /// </summary>
 public static class ConfigRedaction
 {
-    /// <summary>The saved config's text for <paramref name="config"/>, which is changed in place: pass a copy, never the plan's own.</summary>
-    public static string Redact(MachineConfig config, string origin, IReadOnlyList<RepositoryConfig>? repositories = null, DateTimeOffset? when = null)
+    /// <summary>
+    /// The saved config's text for <paramref name="config"/>, which is changed in place: pass a copy, never the plan's own.
+    /// <paramref name="keepPasswordHashes"/>: the interactive installer's own config keeps the hashes it made (a crypt
+    /// hash, never a clear password), so the saved file replays the same accounts; the header says they are there.
+    /// </summary>
+    public static string Redact(MachineConfig config, string origin, IReadOnlyList<RepositoryConfig>? repositories = null, DateTimeOffset? when = null, bool keepPasswordHashes = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         var removed = new List<string>();
-        foreach (var user in config.Users.Where(u => u.PasswordHash is not null))
+        foreach (var user in config.Users.Where(u => u.PasswordHash is not null && !keepPasswordHashes))
         {
             user.PasswordHash = null;
             removed.Add($"users[{user.Name}].passwordHash");
@@ -33,8 +37,10 @@ public static class ConfigRedaction
             config.Repositories = [.. repositories];
         }
 
+        var kept = config.Users.Where(u => u.PasswordHash is not null).Select(u => $"users[{u.Name}].passwordHash").ToList();
         var header = $"# The config keel installer used{(when is { } w ? " on " + w.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "")}, from {origin}.\n"
-            + (removed.Count == 0 ? "# It held no secrets.\n" : $"# Secrets removed (add them back to replay it): {string.Join(", ", removed)}.\n");
+            + (removed.Count == 0 ? (kept.Count == 0 ? "# It held no secrets.\n" : "") : $"# Secrets removed (add them back to replay it): {string.Join(", ", removed)}.\n")
+            + (kept.Count == 0 ? "" : $"# Kept: {string.Join(", ", kept)} (crypt hashes, never a clear password).\n");
         return header + ConfigWriter.Write(config);
     }
 

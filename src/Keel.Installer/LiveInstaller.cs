@@ -141,11 +141,7 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         console.Say($"target disk: {device} (the one disk storage.disk selects)");
 
         // 6. Plan, show, confirm, execute.
-        var record = new InstallRecord
-        {
-            ConfigText = ConfigRedaction.Redact(ConfigRedaction.Reload(source.Path), source.Origin, repositories.Repositories, DateTimeOffset.UtcNow),
-            Log = () => console.Log.Text,
-        };
+        var record = PlanExecution.Record(ConfigRedaction.Redact(ConfigRedaction.Reload(source.Path), source.Origin, repositories.Repositories, DateTimeOffset.UtcNow), console.Log);
         var engine = new InstallEngine(new EngineOptions { MediumPath = medium, Record = options.DryRun ? null : record, SourceDateEpoch = options.SourceDateEpoch, Guard = host.Guard });
         var plan = engine.PlanDevice(loaded, request, device);
         var planText = new StringWriter();
@@ -170,18 +166,20 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
         state.Executing = true;
         var destructive = plan.Steps.Where(s => s.Destructive.Count > 0).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var watch = new SynchronousProgress(e => state.Writing |= e is StepStartedEvent started && destructive.Contains(started.StepId));
-        InstallResult result;
+        PlanExecutionResult executed;
         using (var reporter = ProgressRenderers.Create(options.Progress, host.Output, host.Output))
         {
-            result = await engine.ExecuteAsync(plan, new TeeProgress(watch, reporter, console.Log.Events), cancellationToken).ConfigureAwait(false);
-            reporter.Complete($"installed {result.Packages.Count} packages onto {device}");
+            executed = await PlanExecution.RunAsync(engine, plan, record, info.Name is { Length: > 0 } name ? name : plan.Distribution, options, host.System, console.Log,
+                new TeeProgress(watch, reporter), cancellationToken).ConfigureAwait(false);
+            reporter.Complete($"installed {executed.Install.Packages.Count} packages onto {device}");
         }
 
+        var result = executed.Install;
         console.Say($"{FinishedPrefix}{result.Packages.Count} packages onto {device} ({repositories.Summary}); it boots with: {result.KernelCommandLine}");
 
         // 7. After.
-        console.Say(record.HostKeys.Count == 0 ? HostKeysPrefix + "made on first boot" : HostKeysPrefix + string.Join(", ", record.HostKeys));
-        console.Say(await EfiBootEntry.CreateAsync(plan, info.Name is { Length: > 0 } name ? name : plan.Distribution, options, host.System, console.Log, cancellationToken).ConfigureAwait(false));
+        console.Say(HostKeysPrefix + executed.HostKeysText);
+        console.Say(executed.BootEntryLine);
         if (loaded.Config.Install.After != InstallAfter.None && !(options.AllowPowerActions ?? options.MediumDirectory is null))
         {
             console.Say($"install.after: {(loaded.Config.Install.After == InstallAfter.Reboot ? "reboot" : "poweroff")} not done: keel runs outside the live environment (--medium was given)");
