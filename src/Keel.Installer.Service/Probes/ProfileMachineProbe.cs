@@ -64,6 +64,13 @@ public sealed class ProfileMachineProbe : IMachineProbe
         var keys = new List<FoundKey>();
         foreach (var volume in profile.Removable ?? [])
         {
+            // The live probe reads only these filesystems; a profile answers the same way, so a dry run shows that finding.
+            if (!VolumeFileReader.SearchedTypes.Contains(volume.FsType ?? "", StringComparer.Ordinal))
+            {
+                keys.Add(KeyFiles.NotRead(volume.Device!, "", $"not searched for keys: {volume.FsType ?? "no filesystem"} (keys are read from {string.Join(", ", VolumeFileReader.SearchedTypes)})"));
+                continue;
+            }
+
             foreach (var (file, content) in (volume.Files ?? []).Where(f => KeyFiles.IsKeyFile(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal))
             {
                 var size = System.Text.Encoding.UTF8.GetByteCount(content);

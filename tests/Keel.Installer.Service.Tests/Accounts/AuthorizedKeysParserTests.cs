@@ -37,6 +37,46 @@ public sealed class AuthorizedKeysParserTests : IDisposable
         Assert.Null(AuthorizedKeysParser.Validate(key.KeyLine!));
     }
 
+    // Security-key types need the token to generate, not to fingerprint: the blob is built here from its wire format
+    // (PROTOCOL.u2f: type, key, application) and ssh-keygen fingerprints the .pub file.
+    [Theory]
+    [InlineData("sk-ssh-ed25519@openssh.com")]
+    [InlineData("sk-ecdsa-sha2-nistp256@openssh.com")]
+    public async Task Security_key_types_are_fingerprinted_as_ssh_keygen_does(string type)
+    {
+        var ecdsa = (await File.ReadAllTextAsync(await GenerateAsync(type.Contains("ecdsa", StringComparison.Ordinal) ? "ecdsa" : "ed25519", "256", "x"))).Split(' ')[1];
+        var inner = new MemoryStream(Convert.FromBase64String(ecdsa));
+        var fields = new List<byte[]>();
+        while (inner.Position < inner.Length)
+        {
+            var length = new byte[4];
+            inner.ReadExactly(length);
+            var field = new byte[System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(length)];
+            inner.ReadExactly(field);
+            fields.Add(field);
+        }
+
+        // Replace the type, keep the key fields, add the application string.
+        var blob = new MemoryStream();
+        foreach (var field in (byte[][])[System.Text.Encoding.ASCII.GetBytes(type), .. fields.Skip(1), "ssh:"u8.ToArray()])
+        {
+            var length = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, field.Length);
+            blob.Write(length);
+            blob.Write(field);
+        }
+
+        var line = $"{type} {Convert.ToBase64String(blob.ToArray())} token@desk";
+        var pub = Path.Combine(dir, "sk.pub");
+        await File.WriteAllTextAsync(pub, line + "\n");
+        var listed = (await ToolRunner.RunAsync(new ToolOptions(), "ssh-keygen", ["-lf", pub], CancellationToken.None)).Output.Split(' ');
+
+        var key = Assert.Single(AuthorizedKeysParser.Parse(line, "v", "sk.pub"));
+        Assert.True(key.Valid, key.Problem);
+        Assert.Equal(type, key.Type);
+        Assert.Equal(listed[1], key.Fingerprint);
+    }
+
     [Fact]
     public async Task An_authorized_keys_file_with_options_comments_blank_lines_and_bad_lines()
     {

@@ -120,6 +120,16 @@ public sealed class ProfileMachineProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_volume_of_a_filesystem_the_live_probe_does_not_read_gives_that_finding()
+    {
+        var path = Path.Combine(scratch, "ntfs.json");
+        await File.WriteAllTextAsync(path, """{"name":"ntfs","disks":[],"removable":[{"device":"/dev/sdb1","fsType":"ntfs","files":{"authorized_keys":"ssh-ed25519 AAAA x"}}]}""");
+        var key = Assert.Single(await new ProfileMachineProbe(path, scratch).FindKeysAsync(CancellationToken.None));
+        Assert.False(key.Valid);
+        Assert.StartsWith("not searched for keys: ntfs", key.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_keyboard_is_never_loaded()
     {
         var probe = new ProfileMachineProbe(Shipped("one-disk.json"), scratch);

@@ -46,6 +46,23 @@ public sealed class RegionalChoicesTests : IDisposable
         Assert.Empty(ValidatorErrors("de_DE.UTF-8", "de-nodeadkeys", "Europe/Berlin"));
     }
 
+    [Theory]
+    [InlineData("us")]
+    [InlineData("de-nodeadkeys")]
+    [InlineData("de_CH-latin1")]
+    [InlineData("de;reboot")]
+    [InlineData("de latin")]
+    [InlineData("x/y")]
+    [InlineData("-C")]
+    [InlineData("a.b")]
+    public void The_live_probes_keymap_check_agrees_with_the_config_validator(string name)
+    {
+        var validatorAccepts = ValidatorErrors("C.UTF-8", name, "UTC").Count == 0;
+
+        // The probe is stricter in one way only: a leading '-' would be an option to loadkeys.
+        Assert.Equal(validatorAccepts && !name.StartsWith('-'), Keel.Installer.Service.Probes.LiveMachineProbe.IsKeymapName(name));
+    }
+
     [Fact]
     public void Every_value_read_from_this_host_passes_the_config_validator()
     {
