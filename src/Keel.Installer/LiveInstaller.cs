@@ -218,7 +218,8 @@ public sealed class LiveInstaller(InstallerOptions options, InstallerHost host)
             : File.ReadAllText(path);
     }
 
-    private static MediumInfo ReadInfo(string medium)
+    /// <summary>Reads the medium's description (keel/medium.json); InvalidDataException when it is missing or not one.</summary>
+    public static MediumInfo ReadInfo(string medium)
     {
         var path = Path.Combine(medium, MediumLayout.Info);
         try

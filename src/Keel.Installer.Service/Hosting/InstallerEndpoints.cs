@@ -103,9 +103,10 @@ public static class InstallerEndpoints
         {
             // The client went away; nobody reads an answer.
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        catch (Exception ex) when (Keel.Errors.ExitCodes.IsExpected(ex))
         {
-            await ErrorAsync(ctx, 400, ex.Message.Split('\n')[0]).ConfigureAwait(false);
+            // Bad input or an environment that refuses (an unreachable mirror, a repository that does not verify).
+            await ErrorAsync(ctx, 400, Keel.Errors.ExitCodes.Describe(ex)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

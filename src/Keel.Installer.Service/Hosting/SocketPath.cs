@@ -38,7 +38,8 @@ public static class SocketPath
             throw new IOException($"{full}: is a directory, not the installer's socket; choose another --socket");
         }
 
-        if (!info.Exists)
+        // File.Exists and FileInfo.Exists say false for a socket; Path.Exists sees any entry.
+        if (!Path.Exists(full))
         {
             return;
         }

@@ -42,7 +42,7 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _draft = new SessionDraft(options);
-        _regional = new RegionalSection(options.Probe);
+        _regional = new RegionalSection(options.Probe, new Regional.RegionalChoices(zoneinfoDirectory: options.ZoneinfoDirectory));
         _source = new SourceSection(options);
         _packages = new PackageSection(options, new RepositoryCache(options.Cache));
         _storage = new StorageSection(options.Probe);
@@ -68,7 +68,7 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
         _options.Probe.GetFactsAsync(_storage.Settings is null ? null : _draft.Config.Storage, cancellationToken);
 
     public Task<ChoiceList> GetChoicesAsync(ChoiceKind kind, string? query, CancellationToken cancellationToken) =>
-        Task.FromResult(_regional.Choices(kind, query, _options.ZoneinfoDirectory));
+        Task.FromResult(_regional.Choices(kind, query));
 
     public Task<SectionResult> UpdateRegionalAsync(RegionalSettings settings, CancellationToken cancellationToken) => EditingAsync(() =>
     {
@@ -128,7 +128,7 @@ public sealed class InstallerSession : IInstallerApi, IDisposable
         }
 
         var selection = await _packages.ResolveAsync(check, _source.Key, cancellationToken).ConfigureAwait(false);
-        return PackageWhy.Explain(name, selection, _draft.Config.Preset);
+        return PackageSection.Why(name, selection);
     }, cancellationToken);
 
     public Task<LayoutProposal> UpdateStorageAsync(StorageSettings settings, CancellationToken cancellationToken) => EditingAsync(() =>

@@ -2,6 +2,7 @@ using Keel.Config.Loading;
 using Keel.Config.Model;
 using Keel.Config.Presets;
 using Keel.Installer.Api;
+using Keel.Installer.Service.Packages;
 using Keel.Packaging;
 using Keel.Repository;
 
@@ -95,7 +96,12 @@ public sealed class PackageSection(InstallerSessionOptions options, RepositoryCa
         }
 
         var repos = await repositories.LoadAsync(sourceKey, loaded, cancellationToken).ConfigureAwait(false);
-        var selection = PackageSelectionResolver.Resolve(request, repos, loaded.Config.Arch);
+        var names = options.Presets.LoadNameMap(loaded.Config.Distribution);
+        var fromPreset = request.Preset.Packages.Select(p => names.Map(p, out _)).ToHashSet(StringComparer.Ordinal);
+        var selection = PackageSelectionResolver.Resolve(request, repos, loaded.Config.Arch) with
+        {
+            Origins = [.. request.Install.Select(spec => new RequestedPackage(spec, fromPreset.Contains(spec) ? $"the preset {loaded.Config.Preset}" : "your addition"))],
+        };
         _selection = (key, selection);
         return selection;
     }
@@ -151,6 +157,13 @@ public sealed class PackageSection(InstallerSessionOptions options, RepositoryCa
             .OrderBy(p => p.Name.StartsWith(q, StringComparison.OrdinalIgnoreCase) ? 0 : 1).ThenBy(p => p.Name, StringComparer.Ordinal)
             .Take(SearchLimit)
             .Select(p => Entry(p, selected.Contains(p.Name), requested.Contains(p.Name)))];
+    }
+
+    /// <summary>Why <paramref name="name"/> is in <paramref name="selection"/>: the shortest chain from a request (<see cref="PackageReasons"/>).</summary>
+    public static WhyAnswer Why(string name, ResolvedSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return new PackageReasons(selection.Packages, selection.Origins).Explain(name);
     }
 
     /// <summary>Whether any repository of the source has a package named <paramref name="name"/>.</summary>

@@ -14,6 +14,9 @@ public sealed record ResolvedSelection(
     Pool? Pool,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>Who asked for each requested spec ("the preset container-host", "your addition"), for why-chains.</summary>
+    public IReadOnlyList<Keel.Installer.Service.Packages.RequestedPackage> Origins { get; init; } = [];
+
     /// <summary>The installed size of every chosen package.</summary>
     public long InstalledBytes => Packages.Sum(p => p.InstalledSize);
 }

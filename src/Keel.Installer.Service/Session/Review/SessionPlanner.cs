@@ -41,7 +41,7 @@ public sealed class SessionPlanner(InstallerSessionOptions options)
         var findings = TargetRules.ForDevice(loaded, disk.Path, facts.LogicalSectorSize);
         if (findings.Count > 0)
         {
-            throw new InvalidDataException($"{disk.Path}: {findings[0].Message}");
+            throw new InvalidDataException(findings[0].Message.StartsWith(disk.Path, StringComparison.Ordinal) ? findings[0].Message : $"{disk.Path}: {findings[0].Message}");
         }
 
         return Planner.Build(loaded, request, new PlanTarget(PlanTargetKind.Device, disk.Path, disk.SizeBytes, null), facts, record);

@@ -120,6 +120,13 @@ public sealed class StorageSection(IMachineProbe probe)
         // The probe's own refusals (the medium's disk, read-only, in use); its size refusal is said above with both sizes.
         DiskErrors.AddRange(disk.Refusals.Where(r => needed <= disk.SizeBytes || !r.Contains("small", StringComparison.OrdinalIgnoreCase))
             .Select(r => new FieldError("storage.disk", $"{disk.Path}: {r}", "choose another disk")));
+        // What the engine refuses for this target (a sector size, an encryption it cannot set up on a device), said now
+        // rather than at the review.
+        if (check.Loaded is { } loaded)
+        {
+            DiskErrors.AddRange(TargetRules.ForDevice(loaded, disk.Path, 512).Select(d => new FieldError(d.Path, d.Message, d.Hint)));
+        }
+
         List<FieldError> errors = [.. OwnErrors, .. DiskErrors, .. check.For(ConfigSection.Storage)];
         return new LayoutProposal(proposed, problems.Count == 0, problems, errors);
     }
