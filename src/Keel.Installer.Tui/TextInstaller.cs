@@ -48,7 +48,11 @@ public static class TextInstaller
         app.Init(options.Driver ?? "ansi");
         try
         {
-            if (app.Screen.Width <= 0 || app.Screen.Height <= 0)
+            if (options.ScreenSize is { } forced)
+            {
+                app.Driver!.SetScreenSize(forced.Width, forced.Height);
+            }
+            else if (app.Screen.Width <= 0 || app.Screen.Height <= 0)
             {
                 app.Driver!.SetScreenSize(options.FallbackWidth, options.FallbackHeight);
             }
@@ -79,7 +83,13 @@ public static class TextInstaller
             window.Initialized += (_, _) =>
             {
                 window.Show(StartIndex(session));
-                options.Started?.Invoke(new TextUiProbe(app, window, work));
+                // Terminal.Gui focuses the window's first focusable view when the run begins; the screen's field is given
+                // the focus after that, on the loop's first turn.
+                app.Invoke(() =>
+                {
+                    window.FocusFirstField();
+                    options.Started?.Invoke(new TextUiProbe(app, window, work));
+                });
             };
             app.Run(window);
             window.Dispose();

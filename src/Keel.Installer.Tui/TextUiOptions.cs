@@ -15,6 +15,9 @@ public sealed record TextUiOptions
     /// <summary>Terminal.Gui driver name ("ansi", "dotnet"); null uses "ansi", which works on a Linux VT, a serial console and tmux.</summary>
     public string? Driver { get; init; }
 
+    /// <summary>Test hook: the screen size to use whatever the console says (tests and captures run at 80x24).</summary>
+    internal (int Width, int Height)? ScreenSize { get; init; }
+
     /// <summary>Test hook: called on the UI thread once the first screen is shown, with a handle to drive and read the UI.</summary>
     internal Action<TextUiProbe>? Started { get; init; }
 

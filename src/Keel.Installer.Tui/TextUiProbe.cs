@@ -31,6 +31,9 @@ internal sealed class TextUiProbe(IApplication app, WizardWindow window, UiWork 
     /// <summary>The 0-based index of the screen shown.</summary>
     public Task<int> ScreenIndex() => OnUi(() => window.Index);
 
+    /// <summary>The focused view as "Type: text", to say where the keys go.</summary>
+    public Task<string> Focused() => OnUi(() => app.Navigation?.GetFocused() is { } view ? $"{view.GetType().Name}: {view.Text}" : "(nothing)");
+
     /// <summary>Injects a key as if typed, on the UI thread.</summary>
     public Task Key(Key key) => OnUi(() =>
     {

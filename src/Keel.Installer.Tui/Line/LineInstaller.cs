@@ -113,7 +113,7 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
     private Func<CancellationToken, Task<IReadOnlyList<string>>> Choices(ChoiceKind kind) => async ct =>
     {
         ChoiceList list = await api.GetChoicesAsync(kind, null, ct).ConfigureAwait(false);
-        var lines = list.Items.Take(ChoicesShown).Select(c => c.Label == c.Value ? c.Value : $"{c.Value}  {c.Label}").ToList();
+        var lines = list.Items.Take(ChoicesShown).Select(c => c.Label.StartsWith(c.Value, StringComparison.Ordinal) ? c.Label : $"{c.Value}  {c.Label}").ToList();
         if (list.Total > lines.Count)
         {
             lines.Add($"... and {list.Total - lines.Count} more; type the value");

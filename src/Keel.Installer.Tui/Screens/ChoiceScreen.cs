@@ -61,7 +61,7 @@ internal class ChoiceScreen : WizardScreen
             }
             items = answer.Items;
             int index = items.ToList().FindIndex(c => c.Value == current);
-            list.SetItems(items.Select(c => c.Label == c.Value ? c.Value : $"{c.Value}  {c.Label}"), index < 0 ? 0 : index);
+            list.SetItems(items.Select(c => c.Label.StartsWith(c.Value, StringComparison.Ordinal) ? c.Label : $"{c.Value}  {c.Label}"), index < 0 ? 0 : index);
             ShowChosen();
         });
     }

@@ -47,9 +47,9 @@ internal sealed class DiskScreen : WizardScreen
         passphraseError = Widgets.Message(12, 9);
         partitions = Widgets.List(0, 10, -1, 3);
         label = Widgets.Field(6, 13, 8);
-        mount = Widgets.Field(21, 13, 9);
-        size = Widgets.Field(36, 13, 7);
-        grow = Widgets.Check(44, 13, "Grow", false);
+        mount = Widgets.Field(21, 13, 10);
+        size = Widgets.Field(37, 13, 8);
+        grow = Widgets.Check(46, 13, "Grow", false);
         fs = Widgets.Field(56, 13, 6);
         role = Widgets.Message(0, 15);
         verdict = Widgets.Message(24, 14, 1);
@@ -59,9 +59,9 @@ internal sealed class DiskScreen : WizardScreen
             Widgets.Label(0, 6, "Layout:"), mode, encrypt,
             Widgets.Label(0, 8, "Passphrase:"), passphrase, Widgets.Label(34, 8, "Again:"), again, passphraseError,
             partitions,
-            Widgets.Label(0, 13, "Label"), label, Widgets.Label(15, 13, "Mount"), mount, Widgets.Label(31, 13, "Size"), size, grow,
+            Widgets.Label(0, 13, "Label"), label, Widgets.Label(15, 13, "Mount"), mount, Widgets.Label(32, 13, "Size"), size, grow,
             Widgets.Label(53, 13, "Fs"), fs,
-            Widgets.Button(0, 14, "Add", AddPartition), Widgets.Button(6, 14, "Set", SetPartition), Widgets.Button(12, 14, "Delete", DeletePartition),
+            Widgets.Button(0, 14, "Add", AddPartition), Widgets.Button(8, 14, "Set", SetPartition), Widgets.Button(16, 14, "Delete", DeletePartition),
             verdict, role);
         verdict.Y = 16;
         verdict.X = 0;
@@ -73,6 +73,9 @@ internal sealed class DiskScreen : WizardScreen
         mode.ValueChanged += (_, _) => Propose(_ => { });
         encrypt.ValueChanged += (_, _) => Propose(_ => { });
         partitions.ValueChanged += (_, _) => ShowPartition();
+        // The passphrases are checked as they are typed (the service keeps them in memory only).
+        passphrase.TextChanged += (_, _) => Propose(_ => { });
+        again.TextChanged += (_, _) => Propose(_ => { });
     }
 
     public override string Title => "Disk and layout";
@@ -90,7 +93,8 @@ internal sealed class DiskScreen : WizardScreen
         {
             index = Math.Max(0, diskList.ToList().FindIndex(d => d.Refusals.Count == 0));
         }
-        disks.SetItems(diskList.Select(d => $"{d.ById ?? d.Path}  {d.Model ?? "?"}  {Format.Bytes(d.SizeBytes)}{(d.Refusals.Count > 0 ? "  (refused)" : "")}"), index);
+        // A by-id name alone can fill the line; the list shows path, size and model, the row under it the by-id name.
+        disks.SetItems(diskList.Select(d => $"{d.Path,-14} {Format.Bytes(d.SizeBytes),10}  {d.Transport ?? "",-6} {d.Model ?? "?"}{(d.Refusals.Count > 0 ? "  (refused)" : "")}"), index);
         ShowDetails();
         Propose(_ => { });
     });
@@ -104,8 +108,7 @@ internal sealed class DiskScreen : WizardScreen
             details.Text = diskList.Count == 0 ? "No disk found." : "";
             return;
         }
-        string refused = disk.Refusals.Count == 0 ? "" : "\nRefused: " + string.Join("; ", disk.Refusals);
-        details.Text = $"{disk.Path} {disk.Transport ?? ""}: {Format.Contents(disk)}{refused}";
+        details.Text = $"{disk.ById ?? disk.Path}\n{(disk.Refusals.Count == 0 ? "Holds: " + Format.Contents(disk) : "Refused: " + string.Join("; ", disk.Refusals))}";
     }
 
     private StorageSettings Settings()
@@ -143,7 +146,7 @@ internal sealed class DiskScreen : WizardScreen
                     $"{p.Label,-8} {p.MountPoint ?? "-",-10} {Format.Bytes(p.SizeBytes),10} {p.Fs,-5}{(p.Encrypted ? " LUKS2" : "")}"), keep);
                 passphraseError.Text = Format.Errors(answer.Errors, f => f.Contains("passphrase", StringComparison.OrdinalIgnoreCase));
                 string problems = string.Join("; ", answer.Problems.Concat(answer.Errors.Where(e => !e.Field.Contains("passphrase", StringComparison.OrdinalIgnoreCase)).Select(Format.Error)));
-                verdict.Text = answer.Boots && problems.Length == 0 ? "Will boot." : $"Will not boot: {problems}";
+                verdict.Text = problems.Length > 0 ? $"Will not boot: {problems}" : answer.Boots ? "Will boot." : "Will not boot yet (see the fields above).";
                 ShowPartition();
             }
             done(answer.Boots && answer.Errors.Count == 0 && answer.Problems.Count == 0);

@@ -41,7 +41,12 @@ internal sealed class ProgressScreen : WizardScreen
         Poll();
     }
 
-    private void ShowSteps() => steps.SetItems(stepList.Select(s => $"[{(marks.TryGetValue(s.Id, out char m) ? m : ' ')}] {s.Title}"), steps.Selected());
+    /// <summary>The step list with its marks, scrolled to the last step that started (the list is shorter than most plans).</summary>
+    private void ShowSteps()
+    {
+        int current = stepList.ToList().FindLastIndex(s => marks.ContainsKey(s.Id));
+        steps.SetItems(stepList.Select(s => $"[{(marks.TryGetValue(s.Id, out char m) ? m : ' ')}] {s.Title}"), Math.Max(0, current));
+    }
 
     private void Poll() => Context.Work.Run(ct => Context.Api.GetEventsAsync(after, Wait, ct), page =>
     {

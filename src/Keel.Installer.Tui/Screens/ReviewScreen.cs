@@ -47,7 +47,7 @@ internal sealed class ReviewScreen : WizardScreen
 
     public override string Title => "Review";
 
-    public override string Keys => "Tab field  Enter button/jump  F10 install";
+    public override string Keys => "Tab field  Enter button/jump";
 
     protected override void Load() => Context.WithMachine(machine =>
     {
@@ -69,7 +69,7 @@ internal sealed class ReviewScreen : WizardScreen
             blockers.SetItems(review.Blockers.Select(b => $"{b.Field}: {Format.Error(b)}"));
             operations.Text = review.Operations.Count == 0
                 ? "nothing"
-                : string.Join("\n", review.Operations.Select(o => $"{o.ById ?? o.Device} ({o.Model ?? "?"}, {Format.Bytes(o.SizeBytes)}): {o.Erases}"));
+                : string.Join("\n", review.Operations.Select(o => $"{o.ById ?? o.Device}\n  ({o.Model ?? "?"}, {Format.Bytes(o.SizeBytes)}) {o.Description}; erases {o.Erases}"));
             text.Text = review.PlanText.TrimEnd() + "\n\n--- config (keel/v1) ---\n" + review.ConfigYaml;
         });
     }
@@ -101,11 +101,10 @@ internal sealed class ReviewScreen : WizardScreen
         if (!confirming)
         {
             confirming = true;
-            string targets = review.Operations.Count == 0
-                ? "the chosen disk"
-                : string.Join(", ", review.Operations.Select(o => o.ById ?? o.Device).Distinct());
             DestructiveOperation? first = review.Operations.Count > 0 ? review.Operations[0] : null;
-            confirm.Text = $"This ERASES {targets}{(first is null ? "" : $" ({first.Model ?? "?"}, {Format.Bytes(first.SizeBytes)})")}.\nPress Install (or F10) again to confirm; F2 goes back.";
+            confirm.Text = first is null
+                ? "Nothing is erased.\nPress Install (or F10) again to install; F2 goes back."
+                : $"ERASE {first.ById ?? first.Device}\n({first.Model ?? "?"}, {Format.Bytes(first.SizeBytes)}): Install (or F10) again confirms; F2 goes back.";
             done(false);
             return;
         }

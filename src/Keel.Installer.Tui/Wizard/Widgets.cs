@@ -7,19 +7,22 @@ namespace Keel.Installer.Tui.Wizard;
 /// <summary>The few widget shapes the screens use, made the same way everywhere (no shadows: a serial console draws them as noise).</summary>
 internal static class Widgets
 {
+    // Terminal.Gui takes '_' in a label as the hot-key marker and hides it; names like en_US and bad_name must show as typed.
+    private static readonly System.Text.Rune NoHotKey = new(0xFFFF);
+
     public static Label Label(int x, int y, string text, int? width = null, int height = 1) =>
-        new() { X = x, Y = y, Text = text, Width = width is { } w ? Dim.Absolute(w) : Dim.Auto(), Height = height };
+        new() { X = x, Y = y, HotKeySpecifier = NoHotKey, Text = text, Width = width is { } w ? Dim.Absolute(w) : Dim.Auto(), Height = height };
 
     /// <summary>A label that fills the rest of its line (or <paramref name="height"/> lines), for messages that change.</summary>
     public static Label Message(int x, int y, int height = 1) =>
-        new() { X = x, Y = y, Text = "", Width = Dim.Fill(), Height = height };
+        new() { X = x, Y = y, HotKeySpecifier = NoHotKey, Text = "", Width = Dim.Fill(), Height = height };
 
     public static TextField Field(int x, int y, int width, string text = "", bool secret = false) =>
         new() { X = x, Y = y, Width = width, Text = text, Secret = secret };
 
     public static Button Button(int x, int y, string text, Action pressed)
     {
-        var button = new Button { X = x, Y = y, Text = text, ShadowStyle = ShadowStyles.None };
+        var button = new Button { X = x, Y = y, HotKeySpecifier = NoHotKey, Text = text, ShadowStyle = ShadowStyles.None };
         button.Accepting += (_, e) =>
         {
             e.Handled = true;
@@ -29,7 +32,7 @@ internal static class Widgets
     }
 
     public static CheckBox Check(int x, int y, string text, bool value) =>
-        new() { X = x, Y = y, Text = text, Value = value ? CheckState.Checked : CheckState.UnChecked };
+        new() { X = x, Y = y, HotKeySpecifier = NoHotKey, Text = text, Value = value ? CheckState.Checked : CheckState.UnChecked };
 
     public static bool IsChecked(this CheckBox box) => box.Value == CheckState.Checked;
 

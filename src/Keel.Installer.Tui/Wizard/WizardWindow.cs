@@ -31,7 +31,7 @@ internal sealed class WizardWindow : Window
         body = new FrameView { X = 0, Y = 1, Width = Dim.Fill(), Height = 19, BorderStyle = LineStyle.Single };
         status = Widgets.Message(0, 20, 2);
         Button back = Widgets.Button(0, 22, "< Back", Back);
-        Button next = Widgets.Button(10, 22, "Next >", Next);
+        Button next = Widgets.Button(12, 22, "Next >", Next);
         keys = Widgets.Message(0, 23);
         Add(title, body, status, back, next, keys);
         context.Status = ShowStatus;
@@ -86,14 +86,23 @@ internal sealed class WizardWindow : Window
         string dash = context.Ascii ? "-" : "\u2014";
         string dry = context.Session.DryRun ? "  (dry run: no disk is written)" : "";
         title.Text = $"Keel installer {dash} {index + 1}/{screens.Count} {screen.Title}{dry}";
-        keys.Text = $"{screen.Keys}  F2 back  F10 next  Esc quit";
+        keys.Text = $"{screen.Keys}{(screen.CanGoBack && index > 0 ? "  F2 back" : "")}  F10 next  Esc quit";
         body.RemoveAll();
         body.Add(screen.View);
         ShowStatus("");
         screen.Enter();
-        screen.View.SetFocus();
-        screen.View.FocusDeepest(NavigationDirection.Forward, null);
+        FocusFirstField();
         SetNeedsDraw();
+    }
+
+    /// <summary>Gives the keys to the screen's first field, so typing right after F10 goes where docs/installer.md says.</summary>
+    public void FocusFirstField()
+    {
+        if (Index >= 0)
+        {
+            View view = Current.View;
+            (view.SubViews.FirstOrDefault(v => v.CanFocus && v.Enabled && v.Visible) ?? view).SetFocus();
+        }
     }
 
     private void Next()
@@ -104,6 +113,7 @@ internal sealed class WizardWindow : Window
             return;
         }
         int from = Index;
+        ShowStatus("");
         Current.Commit(ok =>
         {
             // The answer may come after the user went elsewhere; only move on from the screen that was committed.
