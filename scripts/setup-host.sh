@@ -18,6 +18,7 @@ packages=(
   cryptsetup-bin               # the fixture packages the host cryptsetup for first-boot LUKS2 encryption
   efibootmgr fdisk             # the fixture packages them for the live installer (efibootmgr; sfdisk is in fdisk)
   squashfs-tools erofs-utils   # tests/fixture-distro/verify-live.sh squashes the live root (mksquashfs, mkfs.erofs)
+  tmux                         # the interactive installer's E2E test types at the serial console in an 80x24 tmux terminal
   debootstrap debian-archive-keyring xorriso  # cloud-init 22.4.2 chroot for side-by-side tests; keel-agent reads iso9660 seeds
 )
 

@@ -34,6 +34,9 @@ public sealed record QemuMachine(
     /// <summary>Host endpoints reachable through a restricted user network; empty: no network device.</summary>
     public IReadOnlyList<GuestForward> GuestForwards { get; init; } = [];
 
+    /// <summary>Host endpoints carried to guest ports (e.g. a host port to the guest's sshd); they too turn on the restricted user network.</summary>
+    public IReadOnlyList<HostForward> HostForwards { get; init; } = [];
+
     /// <summary>The serial number of extra disk <paramref name="index"/> (1-based), so a guest finds it as /dev/disk/by-id/virtio-keel-diskN.</summary>
     public static string DiskSerial(int index) => "keel-disk" + index.ToString(CultureInfo.InvariantCulture);
 
@@ -122,17 +125,20 @@ public sealed record QemuMachine(
 
     /// <summary>
     /// "none", or qemu's user network with restrict=on: the guest gets its DHCP lease (10.0.2.15) from qemu but no route
-    /// out; only the guestfwd endpoints are reachable, each carried to its host address.
+    /// out; only the guestfwd endpoints are reachable, each carried to its host address, and the hostfwd host
+    /// endpoints reach the guest (restrict=on still lets those in).
     /// </summary>
     private string Network()
     {
-        if (GuestForwards.Count == 0)
+        if (GuestForwards.Count == 0 && HostForwards.Count == 0)
         {
             return "none";
         }
 
         // virtio-net, not q35's default e1000e: the one driver every cloud-ready kernel and initramfs carries.
-        return "user,model=virtio-net-pci,restrict=on" + string.Concat(GuestForwards.Select(f => ",guestfwd=" + f.QemuRule()));
+        return "user,model=virtio-net-pci,restrict=on"
+            + string.Concat(GuestForwards.Select(f => ",guestfwd=" + f.QemuRule()))
+            + string.Concat(HostForwards.Select(f => ",hostfwd=" + f.QemuRule()));
     }
 
     // qemu's option syntax splits on commas; a literal comma in a value is written twice.

@@ -19,10 +19,10 @@ internal sealed class QemuProcess : IAsyncDisposable
     private readonly Queue<string> _errorLines = new();
     private readonly Lock _lock = new();
 
-    private QemuProcess(Process process, ConsoleMonitor console)
+    private QemuProcess(Process process, ConsoleMonitor? console)
     {
         _process = process;
-        _stdoutPump = Task.Run(() => PumpConsoleAsync(process.StandardOutput.BaseStream, console));
+        _stdoutPump = console is null ? Task.CompletedTask : Task.Run(() => PumpConsoleAsync(process.StandardOutput.BaseStream, console));
         _stderrPump = Task.Run(() => PumpErrorsAsync(process.StandardError));
         Exited = WaitForExitAndOutputAsync();
     }
@@ -34,15 +34,18 @@ internal sealed class QemuProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    /// <summary>Starts <paramref name="qemu"/> with <paramref name="arguments"/> in a new session via <paramref name="setsid"/>.</summary>
-    public static QemuProcess Start(string setsid, string qemu, IEnumerable<string> arguments, ConsoleMonitor console)
+    /// <summary>
+    /// Starts <paramref name="qemu"/> with <paramref name="arguments"/> in a new session via <paramref name="setsid"/>;
+    /// with no <paramref name="console"/> qemu inherits this process's stdin and stdout (the serial console on the terminal).
+    /// </summary>
+    public static QemuProcess Start(string setsid, string qemu, IEnumerable<string> arguments, ConsoleMonitor? console)
     {
         var psi = new ProcessStartInfo(setsid)
         {
-            // A pipe rather than the terminal: qemu would otherwise switch the terminal to raw
-            // mode and, if killed, leave it that way.
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
+            // A pipe rather than the terminal unless the terminal is asked for: qemu switches a terminal to raw
+            // mode and, if killed, leaves it that way.
+            RedirectStandardInput = console is not null,
+            RedirectStandardOutput = console is not null,
             RedirectStandardError = true,
             UseShellExecute = false,
         };

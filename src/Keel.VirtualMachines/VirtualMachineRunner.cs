@@ -86,6 +86,7 @@ public sealed class VirtualMachineRunner
                 UsbWritable = options.UsbWritable,
                 Disks = inputs.Disks,
                 GuestForwards = options.GuestForwards,
+                HostForwards = options.HostForwards,
             };
             return await BootAsync(setsid, qemu, machine, options, console, cancellationToken).ConfigureAwait(false);
         }
@@ -99,7 +100,7 @@ public sealed class VirtualMachineRunner
     {
         var monitor = new ConsoleMonitor(console, options.Expect);
         var clock = Stopwatch.StartNew();
-        await using var process = QemuProcess.Start(setsid, qemu, machine.Arguments(), monitor);
+        await using var process = QemuProcess.Start(setsid, qemu, machine.Arguments(), options.Interactive ? null : monitor);
 
         var limit = options.Timeout is { } t ? Task.Delay(t, cancellationToken) : Task.Delay(Timeout.Infinite, cancellationToken);
         // Yielding keeps the shutdown off the thread that completed the wait: a Ctrl-C handler

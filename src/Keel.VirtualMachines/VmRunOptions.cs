@@ -50,6 +50,15 @@ public sealed record VmRunOptions
     /// <summary>Host endpoints the guest may reach through qemu's user network (restrict=on); empty: no network device at all.</summary>
     public IReadOnlyList<GuestForward> GuestForwards { get; init; } = [];
 
+    /// <summary>Host endpoints carried to guest ports through qemu's user network (restrict=on), e.g. 127.0.0.1:2222 to the guest's 22.</summary>
+    public IReadOnlyList<HostForward> HostForwards { get; init; } = [];
+
+    /// <summary>
+    /// Give the guest's serial console the caller's terminal: qemu reads the keystrokes from stdin and writes the console
+    /// to stdout itself (raw mode), nothing is watched, so <see cref="Expect"/> cannot be used.
+    /// </summary>
+    public bool Interactive { get; init; }
+
     public VmArchitecture Architecture { get; init; } = VmArchitecture.X86_64;
 
     /// <summary>Where the per-run directory (overlay, firmware variables, seed) is made; default: the system temp directory.</summary>
@@ -86,6 +95,20 @@ public sealed record VmRunOptions
         if (UsbWritable && UsbPath is null)
         {
             throw new ArgumentException("--usb-writable needs --usb IMAGE");
+        }
+
+        if (Interactive && Expect is not null)
+        {
+            throw new ArgumentException("--interactive and --expect do not go together: the console goes to the terminal, nothing watches it");
+        }
+
+        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var forward in HostForwards)
+        {
+            if (!hosts.Add(forward.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                throw new ArgumentException($"--hostfwd {forward}: host port {forward.HostPort} is forwarded twice");
+            }
         }
 
         var guests = new HashSet<string>(StringComparer.Ordinal);

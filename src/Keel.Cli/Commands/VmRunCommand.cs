@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Keel.Errors;
 using Keel.VirtualMachines;
@@ -41,19 +42,30 @@ internal static class VmRunCommand
             Description = "Turn on qemu's user network, restricted (DHCP, no route out), and carry the guest's TCP connections to GUESTADDR:PORT to the host's HOSTADDR:PORT. Repeatable. Example: 10.0.2.100:80=127.0.0.1:8080.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var hostfwd = new Option<string[]>("--hostfwd")
+        {
+            HelpName = "HOSTADDR:PORT=GUESTPORT",
+            Description = "Turn on qemu's user network, restricted as with --guestfwd, and carry TCP connections to the host's HOSTADDR:PORT to the guest's GUESTPORT. Repeatable. Example: 127.0.0.1:2222=22 (ssh -p 2222 user@127.0.0.1).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var interactive = new Option<bool>("--interactive")
+        {
+            Description = "Give the guest's serial console this terminal: keystrokes go to the guest, its output comes straight back (qemu sets the terminal raw). Not with --expect; Ctrl-C stops the machine.",
+        };
         var arch = new Option<string>("--arch") { Description = "Guest architecture.", DefaultValueFactory = _ => "x86_64" };
         arch.AcceptOnlyFromAmong("x86_64", "aarch64");
         var cmd = new Command(
             "run",
-            "Boot a disk image or installer media under qemu (UEFI firmware, TCG emulation, no network unless --guestfwd) with the serial console on stdout. " +
+            "Boot a disk image or installer media under qemu (UEFI firmware, TCG emulation, no network unless --guestfwd or --hostfwd) with the serial console on stdout. " +
             "IMAGE is not modified unless --keep: the guest writes to a temporary overlay that is discarded; --disk files are written in place. " +
             "qemu is always stopped and temporary files removed, also on timeout and Ctrl-C.\n\n" +
             "Exit codes: 0 the --expect text appeared (or, without --expect, qemu exited with status 0); 1 timeout, " +
             "qemu exited before the text appeared, or bad input; 130 interrupted.\n\n" +
             "Examples: keel vm run disk.raw --seed ./seed --expect 'login:' --timeout 120\n" +
-            "          keel vm run --cdrom installer.iso --disk target.raw --memory 2048 --firmware-vars vars.fd")
+            "          keel vm run --cdrom installer.iso --disk target.raw --memory 2048 --firmware-vars vars.fd\n" +
+            "          keel vm run target.raw --keep --hostfwd 127.0.0.1:2222=22 --interactive")
         {
-            image, cdrom, usb, usbWritable, disk, seed, timeout, expect, keep, memory, firmware, firmwareVars, guestfwd, arch,
+            image, cdrom, usb, usbWritable, disk, seed, timeout, expect, keep, memory, firmware, firmwareVars, guestfwd, hostfwd, interactive, arch,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -78,6 +90,8 @@ internal static class VmRunCommand
                 Disks = parse.GetValue(disk) ?? [],
                 FirmwareVarsPath = parse.GetValue(firmwareVars),
                 GuestForwards = (parse.GetValue(guestfwd) ?? []).Select(GuestForward.Parse).ToList(),
+                HostForwards = (parse.GetValue(hostfwd) ?? []).Select(HostForward.Parse).ToList(),
+                Interactive = parse.GetValue(interactive),
                 SeedDirectory = parse.GetValue(seed),
                 Timeout = seconds == 0 ? null : TimeSpan.FromSeconds(seconds),
                 Expect = expectText,
@@ -94,7 +108,16 @@ internal static class VmRunCommand
     [SupportedOSPlatform("linux")]
     private static async Task<int> RunAsync(VmRunOptions options, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var result = await new VirtualMachineRunner().RunAsync(options, output, ct).ConfigureAwait(false);
+        // On its terminal the machine must not outlive a closed window (or a killed tmux session): a hang-up stops it
+        // like Ctrl-C, since qemu runs in a session of its own and never sees the hang-up itself.
+        using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var sighup = options.Interactive ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            hangUp.Cancel();
+        }) : null;
+        ct = hangUp.Token;
+        var result = await new VirtualMachineRunner().RunAsync(options, options.Interactive ? null : output, ct).ConfigureAwait(false);
         var what = options.ImagePath ?? options.CdromPath ?? options.UsbPath;
         var elapsed = result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         // The console may stop mid-line; diagnostics start on a line of their own.
