@@ -31,7 +31,23 @@ internal static class InstallerSessionSetup
         Power = new SystemPowerControl(),
         WorkDirectory = Path.Combine(options.StateDirectory, "installer-session"),
         Log = start.Log,
+        ConsoleArguments = ConsoleArguments(options.CommandLineFile),
     };
+
+    // The console= arguments of the live system's kernel command line (none when it cannot be read).
+    private static IReadOnlyList<string> ConsoleArguments(string commandLineFile)
+    {
+        try
+        {
+            return [.. KernelCommandLine.Parse(File.ReadAllText(commandLineFile)).Parameters
+                .Where(p => p.Name == "console" && !string.IsNullOrEmpty(p.Value))
+                .Select(p => $"console={p.Value}")];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
 
     /// <summary>A dry-run session on a development host: <paramref name="profile"/> is the machine, <paramref name="repository"/> the medium's repository.</summary>
     public static async Task<InstallerSessionOptions> DryRunAsync(string profile, string? repository, string? distribution, IReadOnlyList<string> presetDirectories, CancellationToken cancellationToken)

@@ -44,7 +44,10 @@ public sealed record PackageRequest(
         var include = MapAll(config.Packages.Include, "packages.include");
         var exclude = MapAll(config.Packages.Exclude, "packages.exclude");
         var excluded = new HashSet<string>(exclude, StringComparer.Ordinal);
-        var install = preset.Packages.Concat(include).Where(p => !excluded.Contains(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // An encrypted root is opened by the initramfs, which takes cryptsetup from the target: the machine needs it
+        // whatever the preset says (as Anaconda adds it), unless the config excludes it on purpose (the build then says why it fails).
+        IEnumerable<string> implied = config.Storage.Encryption is null ? [] : [names.Map("cryptsetup", out _)];
+        var install = preset.Packages.Concat(include).Concat(implied).Where(p => !excluded.Contains(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return new PackageRequest(presetFile, preset, install, exclude, mappings);
     }
 

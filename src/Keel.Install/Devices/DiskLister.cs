@@ -73,7 +73,7 @@ public sealed class DiskLister(InstallTargetGuard guard, string sysRoot = "/sys"
             }
 
             disks.Add(new DiskInfo(
-                path, name, byId.TryGetValue(name, out var ids) ? ids : [],
+                path, name, byId.TryGetValue(name, out var ids) ? ids : UdevLessById(devRoot, name, Read(sys, "serial")),
                 Read(sys, "wwid") ?? Read(sys, "device/wwid"),
                 Read(sys, "serial") ?? Read(sys, "device/serial"),
                 Read(sys, "device/model"),
@@ -133,6 +133,16 @@ public sealed class DiskLister(InstallTargetGuard guard, string sysRoot = "/sys"
     }
 
     /// <summary>The /dev/disk/by-id names of every device, by kernel name.</summary>
+    /// <summary>
+    /// A live system without udev has no /dev/disk/by-id: a virtio disk's name is then the one udev's
+    /// 60-persistent-storage rules would give it (virtio-SERIAL, from its sysfs serial), so the installer can still name
+    /// the disk by something stable. It is a name for matching and showing, not a path to open.
+    /// </summary>
+    internal static IReadOnlyList<string> UdevLessById(string devRoot, string name, string? serial) =>
+        name.StartsWith("vd", StringComparison.Ordinal) && serial is { Length: > 0 } && serial.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? [Path.Combine(devRoot, "disk", "by-id", "virtio-" + serial)]
+            : [];
+
     internal static Dictionary<string, List<string>> ByIdLinks(string devRoot)
     {
         var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);

@@ -53,6 +53,12 @@ public sealed record InstallerSessionOptions
     /// <summary>The time zone database time zones are checked against.</summary>
     public string ZoneinfoDirectory { get; init; } = Keel.Config.Validation.ConfigValidator.DefaultZoneinfo;
 
+    /// <summary>
+    /// The live system's console= kernel arguments, carried into the installed machine's command line (as Anaconda does),
+    /// so its boot messages and the LUKS passphrase prompt appear on the console the installer ran on.
+    /// </summary>
+    public IReadOnlyList<string> ConsoleArguments { get; init; } = [];
+
     /// <summary>How long each step of a dry-run install pretends to take, so a progress screen can be watched.</summary>
     public TimeSpan DryRunStepDelay { get; init; } = TimeSpan.FromMilliseconds(40);
 }

@@ -32,8 +32,23 @@ public sealed class SessionDraft : IDisposable
         {
             Distribution = options.Info.Distribution is { Length: > 0 } d ? d : new MachineConfig().Distribution,
             Preset = options.Info.Presets.Count > 0 ? options.Info.Presets[0] : "minimal",
+            KernelCommandLine = string.Join(' ', options.ConsoleArguments),
+            Files = [new FileConfig { Path = DhcpNetworkFile, Content = DhcpNetwork, Mode = "0644" }],
         };
     }
+
+    /// <summary>The installed machine's network config: DHCP on every Ethernet interface, as the live system had it.</summary>
+    public const string DhcpNetworkFile = "/etc/systemd/network/80-keel-installer-dhcp.network";
+
+    private const string DhcpNetwork = """
+        # Written by the Keel installer: DHCP on every Ethernet interface, as during the install.
+        [Match]
+        Name=en* eth*
+
+        [Network]
+        DHCP=yes
+
+        """;
 
     /// <summary>The draft every section edits.</summary>
     public MachineConfig Config { get; }

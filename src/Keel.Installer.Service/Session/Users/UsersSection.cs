@@ -11,6 +11,9 @@ namespace Keel.Installer.Service.Session.Users;
 /// </summary>
 public sealed class UsersSection(Func<string, string> hashPassword)
 {
+    /// <summary>The SSH server's unit, enabled when the administrator has keys.</summary>
+    public const string SshService = "sshd.service";
+
     private string? _hash;
 
     /// <summary>The section as clients see it: never the password, only whether one is set.</summary>
@@ -83,6 +86,13 @@ public sealed class UsersSection(Func<string, string> hashPassword)
 
         users.Insert(0, new UserConfig { Name = name, PasswordHash = _hash, Sudo = true, SshAuthorizedKeys = keys });
         draft.Users = users;
+
+        // Keys given (pasted or from a USB stick) mean logging in over SSH: the server runs, whatever the presets enable.
+        draft.Services.Enable.Remove(SshService);
+        if (keys.Count > 0)
+        {
+            draft.Services.Enable.Add(SshService);
+        }
         if (!settings.RootLocked && _hash is null)
         {
             OwnErrors.Add(new FieldError("users[0].password", "an unlocked root needs a password: it gets the administrator's", "set a password, or keep root locked"));
