@@ -66,4 +66,17 @@ public class PresetTests
         Assert.False(mapped);
         Assert.Equal(0, ConfigFixtures.Catalog().LoadNameMap("fixture").Count);
     }
+
+    [Fact]
+    public void An_encrypted_root_brings_cryptsetup_unless_the_config_excludes_it()
+    {
+        var plain = ConfigFixtures.Parse("apiVersion: keel/v1\ndistribution: fixture\npreset: minimal\n", out _);
+        Assert.DoesNotContain("cryptsetup", PackageRequest.Build(plain, ConfigFixtures.Catalog()).Install);
+
+        var encrypted = ConfigFixtures.Parse("apiVersion: keel/v1\ndistribution: fixture\npreset: minimal\nstorage:\n  encryption:\n    passphrase: correct horse battery\n", out _);
+        Assert.Contains("cryptsetup", PackageRequest.Build(encrypted, ConfigFixtures.Catalog()).Install);
+
+        var excluded = ConfigFixtures.Parse("apiVersion: keel/v1\ndistribution: fixture\npreset: minimal\npackages:\n  exclude: [cryptsetup]\nstorage:\n  encryption:\n    passphrase: correct horse battery\n", out _);
+        Assert.DoesNotContain("cryptsetup", PackageRequest.Build(excluded, ConfigFixtures.Catalog()).Install);
+    }
 }

@@ -36,7 +36,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
     /// <summary>The shipped profile <paramref name="name"/> (examples/installer-profiles/NAME.json).</summary>
     public static string Profile(string name) => Path.Combine(TestPaths.RepoRoot, "examples", "installer-profiles", name + ".json");
 
-    public static async Task<ServiceUnderTest> StartAsync(string profile = "one-disk")
+    public static async Task<ServiceUnderTest> StartAsync(string profile = "one-disk", IReadOnlyList<string>? consoleArguments = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("keel-installer-service").FullName;
         var power = new RecordingPower();
@@ -51,6 +51,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             WorkDirectory = Path.Combine(directory, "session"),
             Cache = new Keel.Repository.Cache.KeelCache(Path.Combine(directory, "cache")),
             DryRunStepDelay = TimeSpan.Zero,
+            ConsoleArguments = consoleArguments ?? [],
         };
         var session = new InstallerSession(options);
         var host = await InstallerServiceHost.StartAsync(session, Path.Combine(directory, "run", "installer.sock"), default);
