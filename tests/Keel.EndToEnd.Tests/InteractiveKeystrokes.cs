@@ -125,7 +125,7 @@ internal static partial class InteractiveKeystrokes
         // The list's highlight starts on its first row; moves are relative (Home is not a list key here).
         Move(c, 0, invalid);
         c.Press("Space");
-        WaitForLine(c, l => l.Contains("That line does not parse", StringComparison.Ordinal), "the broken line refused");
+        WaitForLine(c, l => l.Contains("Not importable: line 3: not base64", StringComparison.Ordinal), "the broken line refused");
         // The highlight is not visible in a screen capture, so a person's way: Space, look, one row further if nothing ticked.
         Move(c, invalid, valid);
         for (int tries = 0; ; tries++)

@@ -14,6 +14,9 @@ public sealed record PackageRequest(
     IReadOnlyList<string> Exclude,
     IReadOnlyList<NameMapping> Mappings)
 {
+    /// <summary>What an encrypted root adds to any preset (the initramfs opens the root with the target's cryptsetup).</summary>
+    public static IReadOnlyList<string> EncryptionPackages { get; } = ["cryptsetup"];
+
     /// <summary>Builds the request; throws InvalidDataException when the preset cannot be found or read.</summary>
     public static PackageRequest Build(LoadedConfig loaded, PresetCatalog catalog)
     {
@@ -46,7 +49,7 @@ public sealed record PackageRequest(
         var excluded = new HashSet<string>(exclude, StringComparer.Ordinal);
         // An encrypted root is opened by the initramfs, which takes cryptsetup from the target: the machine needs it
         // whatever the preset says (as Anaconda adds it), unless the config excludes it on purpose (the build then says why it fails).
-        IEnumerable<string> implied = config.Storage.Encryption is null ? [] : [names.Map("cryptsetup", out _)];
+        IEnumerable<string> implied = config.Storage.Encryption is null ? [] : EncryptionPackages.Select(p => names.Map(p, out _));
         var install = preset.Packages.Concat(include).Concat(implied).Where(p => !excluded.Contains(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return new PackageRequest(presetFile, preset, install, exclude, mappings);
     }

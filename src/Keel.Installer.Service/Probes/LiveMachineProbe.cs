@@ -159,7 +159,8 @@ public sealed partial class LiveMachineProbe : IMachineProbe
     public static IReadOnlyList<VolumeFacts> Volumes(IReadOnlyList<DiskInfo> disks)
     {
         ArgumentNullException.ThrowIfNull(disks);
-        return disks.Where(d => d.Removable || d.Transport == "usb")
+        // The medium's own disk is no user's stick: its files are the vendor's, and nothing is saved onto it.
+        return disks.Where(d => (d.Removable || d.Transport == "usb") && !d.Refusals.Any(r => r.Code == TargetRefusal.InstallMedium))
             .SelectMany(d => d.Partitions.Where(p => p.FsType is { } fs && fs is not ("gpt" or "dos" or "PMBR" or "atari" or "mac" or "sun" or "bsd"))
                 .Select(p => new VolumeFacts(p.Path, p.FsType, p.Label, p.SizeBytes, !d.ReadOnly && p.FsType == "vfat")))
             .ToList();

@@ -23,7 +23,7 @@ internal sealed class OfflineRepositoryBuilder(LoadedMedium medium, PresetCatalo
 
     private MediumConfig Config => medium.Config;
 
-    /// <summary>The machine-config equivalent for offering <paramref name="preset"/>: that preset plus extraPackages, from the carried repositories.</summary>
+    /// <summary>The machine-config equivalent for offering <paramref name="preset"/>: that preset plus extraPackages and what encryption adds, from the carried repositories.</summary>
     public LoadedConfig MachineEquivalent(string preset)
     {
         var config = new MachineConfig
@@ -31,7 +31,9 @@ internal sealed class OfflineRepositoryBuilder(LoadedMedium medium, PresetCatalo
             Distribution = Config.Distribution,
             Arch = Config.Arch,
             Preset = preset,
-            Packages = new PackageSelection { Include = [.. Config.ExtraPackages] },
+            // The installer may encrypt any preset's root: what that adds must be on the medium too, or an offline
+            // encrypted install fails for a package the medium lacks.
+            Packages = new PackageSelection { Include = [.. Config.ExtraPackages, .. PackageRequest.EncryptionPackages] },
             Repositories = [.. Config.Repositories],
         };
         return new LoadedConfig(medium.Source, medium.BaseDirectory, config, new SourceMap());
