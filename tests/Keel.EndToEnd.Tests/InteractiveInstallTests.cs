@@ -37,12 +37,15 @@ public sealed partial class InteractiveInstallTests(InstallerMediumFixture mediu
 
     public void Dispose() => EndToEnd.DeleteQuietly(_work);
 
+    // Long (an install, its encryption in place under TCG, two boots, a replay): scripts/test.sh runs it when
+    // KEEL_E2E_INTERACTIVE=1 (docs/installer.md says why it is not in the default run yet).
     [Fact]
+    [Trait("Category", "Interactive")]
     public void A_person_at_the_serial_console_installs_an_encrypted_container_host_and_its_saved_config_replays_the_same_machine()
     {
         var clock = Stopwatch.StartNew();
         var stick = InteractiveUsbStick.Create(_work, "admin@keel-e2e");
-        var disk = Sparse("interactive.raw", 4L << 30);
+        var disk = Sparse("interactive.raw", 2L << 30);
 
         // 1. The interactive install, typed at the serial console.
         IReadOnlyList<string> finishFingerprints;
@@ -84,7 +87,7 @@ public sealed partial class InteractiveInstallTests(InstallerMediumFixture mediu
 
         var replayIso = Path.Combine(_work, "replay.iso");
         Keel(["media", "customize", medium.Iso, "--config", replayConfig, "--cmdline", "keel.autoinstall", "-o", replayIso]);
-        var replayDisk = Sparse("replay.raw", 4L << 30);
+        var replayDisk = Sparse("replay.raw", 2L << 30);
         UnattendedInstall(replayIso, replayDisk, "replay");
         output.WriteLine($"replay installed after {clock.Elapsed.TotalSeconds:0} s");
 
@@ -128,7 +131,7 @@ public sealed partial class InteractiveInstallTests(InstallerMediumFixture mediu
 
         var knownHosts = Path.Combine(_work, name + ".known_hosts");
         var (id, hostname, _) = Ssh(privateKey, port, knownHosts, "id; hostname", console);
-        var inventory = Ssh(privateKey, port, knownHosts, "echo KEEL-RPM; rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n' | sort; echo KEEL-PASSWD; cat /etc/passwd; echo KEEL-GROUP; cat /etc/group; echo KEEL-END", console).Output;
+        var inventory = Ssh(privateKey, port, knownHosts, "echo KEEL-RPM; echo '" + AdminPassword + "' | sudo -S -p '' rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n' | sort; echo KEEL-PASSWD; cat /etc/passwd; echo KEEL-GROUP; cat /etc/group; echo KEEL-END", console).Output;
         var scan = InteractiveHostTools.Run("ssh-keyscan", ["-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"]);
         var fingerprints = InteractiveHostTools.Run("ssh-keygen", ["-lf", "-"], stdin: scan);
         return new InstalledMachine(

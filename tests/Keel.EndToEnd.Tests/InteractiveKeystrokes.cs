@@ -157,11 +157,11 @@ internal static partial class InteractiveKeystrokes
         screen = c.WaitForScreen(s => s.Contains("again confirms", StringComparison.Ordinal) || s.Contains("10/11 Installing", StringComparison.Ordinal), Screen, "the install confirmation");
         if (!screen.Contains("10/11 Installing", StringComparison.Ordinal))
         {
-            Assert.Contains("ERASE " + a.DiskById, screen, StringComparison.Ordinal);
+            Assert.Contains("ERASE /dev/disk/by-id/" + a.DiskById, screen, StringComparison.Ordinal);
             c.Press("F10");
         }
 
-        Assert.Contains("ERASE " + a.DiskById, c.Transcript() + screen, StringComparison.Ordinal);
+        Assert.Contains("ERASE /dev/disk/by-id/" + a.DiskById, c.Transcript() + screen, StringComparison.Ordinal);
         c.WaitForScreen("10/11 Installing", Screen);
 
         // 10. Progress, until the service says it finished.

@@ -60,8 +60,18 @@ internal sealed partial class TmuxTerminal : IDisposable
     /// <summary>The command's exit status once it has ended, else null.</summary>
     public int? ExitStatus()
     {
-        var state = Tmux(_socket, "display-message", "-p", "-t", "keel", "#{pane_dead} #{pane_dead_status}").Trim().Split(' ');
-        return state[0] == "1" ? int.Parse(state.ElementAtOrDefault(1) is { Length: > 0 } s ? s : "-1", CultureInfo.InvariantCulture) : null;
+        // tmux 3.3a prints an empty #{pane_dead_status} for status 0; a death by signal has #{pane_dead_signal} instead.
+        var state = Tmux(_socket, "display-message", "-p", "-t", "keel", "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}").Trim().Split('|');
+        if (state[0] != "1")
+        {
+            return null;
+        }
+
+        var status = state.ElementAtOrDefault(1) ?? "";
+        var signal = state.ElementAtOrDefault(2) ?? "";
+        return status.Length > 0 ? int.Parse(status, CultureInfo.InvariantCulture)
+            : signal.Length > 0 ? 128 + int.Parse(signal, CultureInfo.InvariantCulture)
+            : 0;
     }
 
     /// <summary>Waits until <paramref name="text"/> is on the screen; returns the screen.</summary>
