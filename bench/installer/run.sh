@@ -8,6 +8,8 @@
 # Ratios are printed against the goals (goal / measured: above 1 meets it). keel here is the NativeAOT binary the medium
 # runs (from the keel RPM in KEEL_AGENT_REPO, or KEEL_AOT); KEEL_JIT names a JIT build to measure beside it.
 # Usage: bench/installer/run.sh [RUNS]   (after scripts/test.sh built the fixture and agent repositories)
+# Env: KEEL_AOT (a keel binary), KEEL_JIT (a JIT build to measure beside it), BENCH_ENV (variables for the installer, e.g.
+# DOTNET_GCgen0size=400000 to try another GC budget), BENCH_TRACE=1 (the peak after each screen, on stderr).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
