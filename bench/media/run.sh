@@ -67,12 +67,14 @@ for root in "${roots[@]}"; do
     uki=$(grep -o 'UKI [0-9.]* MiB' "$work/$root/build.log" | head -1)
 
     # Power-on to the live system: the console goes to a file, polled every 0.2 s for the first appearance of each line.
+    # keel.ui=none: without a config the medium would start the interactive installer on the console, not a login.
+    "$keel" media customize "$work/$root/installer.iso" --cmdline keel.ui=none -o "$work/$root/no-ui.iso" > /dev/null
     cp "$ovmf/OVMF_VARS_4M.fd" "$work/$root/vars.fd"
     console=$work/$root/console.log; : > "$console"
     start=$(date +%s.%N)
     qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048 -display none -monitor none -nic none -serial file:"$console" \
         -drive if=pflash,format=raw,readonly=on,file="$ovmf/OVMF_CODE_4M.fd" -drive if=pflash,format=raw,file="$work/$root/vars.fd" \
-        -cdrom "$work/$root/installer.iso" & qpid=$!
+        -cdrom "$work/$root/no-ui.iso" & qpid=$!
     finished= login=
     for _ in $(seq 1 1500); do
         sleep 0.2
