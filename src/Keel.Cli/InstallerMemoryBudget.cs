@@ -25,7 +25,9 @@ internal static partial class InstallerMemoryBudget
     public static void Apply(string[] args)
     {
         if (args.Length == 0 || args[0] != "installer" || Environment.GetEnvironmentVariable(Variable) is not null
-            || Environment.ProcessPath is not { } self || !OperatingSystem.IsLinux())
+            || Environment.ProcessPath is not { } self || !OperatingSystem.IsLinux()
+            // `dotnet keel.dll …` runs under the dotnet host, which would not take keel's arguments as they are.
+            || Path.GetFileName(self) == "dotnet")
         {
             return;
         }
