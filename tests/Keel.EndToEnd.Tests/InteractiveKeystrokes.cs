@@ -43,10 +43,8 @@ internal static partial class InteractiveKeystrokes
         WaitForLine(c, l => Regex.IsMatch(l, @"Chosen: (Etc/)?UTC\s*(\||$)"), "the time zone UTC chosen");
         Next(c, "4/11 Network and host name");
 
-        // 4. Host name: the field may hold the live system's name; a person erases it first.
+        // 4. Host name: the field holds the live system's name, selected, so what a person types replaces it.
         Log("host name");
-        c.Press("End");
-        c.Press("BSpace", 40);
         c.Type(a.HostName);
         WaitForLine(c, l => l.Contains("Host name: " + a.HostName, StringComparison.Ordinal), "the host name typed");
         Next(c, "5/11 Installation source");

@@ -31,7 +31,10 @@ internal sealed class NetworkScreen : WizardScreen
             : string.Join("\n", machine.Interfaces.Select(Line)));
         if (string.IsNullOrEmpty(hostname.Text) && machine.Hostname is { Length: > 0 } name)
         {
+            // A suggestion, not a choice: selected, so the first key typed replaces it. Over a serial console Home/End
+            // often do not arrive (vt102 has no such keys), so "move to the end and erase" is not something to rely on.
             hostname.Text = name;
+            hostname.SelectAll();
         }
     });
 
