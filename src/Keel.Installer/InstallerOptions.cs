@@ -12,7 +12,10 @@ public sealed record InstallerOptions
     public string? KeyFile { get; init; }
 
     /// <summary>The kernel command line to read.</summary>
-    public string CommandLineFile { get; init; } = "/proc/cmdline";
+    public string CommandLineFile { get; init; } = KernelCommandLineFile;
+
+    /// <summary>The running kernel's command line: the default, and how the CLI tells a booted medium from a test.</summary>
+    public const string KernelCommandLineFile = "/proc/cmdline";
 
     /// <summary>Plan and show, write nothing.</summary>
     public bool DryRun { get; init; }

@@ -17,7 +17,7 @@ internal static class InstallerCommand
     {
         var medium = new Option<string>("--medium") { Description = $"The medium's root directory (default {MediumLayout.LiveMountPoint}; when nothing is mounted there the medium is found by its label and mounted read-only)." };
         var key = new Option<string>("--key") { Description = $"The public key that signs the medium's manifest (default {MediumLayout.LiveKeyPath}, then {MediumLayout.InitramfsKeyPath})." };
-        var cmdline = new Option<string>("--cmdline") { Description = "The kernel command line to read keel.config=, keel.repo=, keel.autoinstall and keel.ui= from.", DefaultValueFactory = _ => "/proc/cmdline" };
+        var cmdline = new Option<string>("--cmdline") { Description = "The kernel command line to read keel.config=, keel.repo=, keel.autoinstall and keel.ui= from.", DefaultValueFactory = _ => InstallerOptions.KernelCommandLineFile };
         var dryRun = new Option<bool>("--dry-run") { Description = "Write nothing. With --profile: the interactive installer on this host against a machine profile. Without: verify the medium, find the config, the repositories and the disk, show the plan." };
         var profile = ProfileOption();
         var repo = RepoOption();
@@ -87,9 +87,14 @@ internal static class InstallerCommand
             };
             var host = new InstallerHost(parse.InvocationConfiguration.Output, Console.In, new HostSystemAccess(), new SystemPowerControl())
             {
-                Interactive = (start, token) => InstallerFrontEnd.RunAsync(
-                    InstallerSessionSetup.Live(start, options, InstallerProbes.Live(start.Medium)), InstallerRoutes.DefaultSocket,
-                    parse.GetValue(line) || start.Arguments.Ui == InstallerArguments.LineUi, token),
+                Interactive = async (start, token) =>
+                {
+                    // Only on the machine the installer booted (the real kernel command line), never on a host in a test.
+                    using var quiet = options.CommandLineFile == InstallerOptions.KernelCommandLineFile ? KernelConsoleLevel.ErrorsOnlyWhileRunning() : null;
+                    return await InstallerFrontEnd.RunAsync(
+                        InstallerSessionSetup.Live(start, options, InstallerProbes.Live(start.Medium)), InstallerRoutes.DefaultSocket,
+                        parse.GetValue(line) || start.Arguments.Ui == InstallerArguments.LineUi, token).ConfigureAwait(false);
+                },
             };
             return await new LiveInstaller(options, host).RunAsync(ct).ConfigureAwait(false);
         });
