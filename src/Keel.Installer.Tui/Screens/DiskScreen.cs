@@ -33,6 +33,10 @@ internal sealed class DiskScreen : WizardScreen
     private LayoutProposal? proposal;
     private int update;
 
+    // The storage requests in the order they were made: concurrent requests could reach the service out of order and
+    // leave it holding an older choice than the one the screen shows (seen on a loaded machine while arrowing the list).
+    private Task sent = Task.CompletedTask;
+
     public DiskScreen(WizardContext context)
         : base(context)
     {
@@ -136,8 +140,29 @@ internal sealed class DiskScreen : WizardScreen
         }
         int mine = ++update;
         StorageSettings settings = Settings();
-        Context.Work.Run(ct => Context.Api.UpdateStorageAsync(settings, ct), answer =>
+        Task previous = sent;
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sent = turn.Task;
+        Context.Work.Run(async ct =>
         {
+            try
+            {
+                await previous.ConfigureAwait(false);
+                // A newer edit waits behind this one (a passphrase typed key by key): only the newest state is worth sending.
+                return mine == Volatile.Read(ref update) ? await Context.Api.UpdateStorageAsync(settings, ct).ConfigureAwait(false) : null;
+            }
+            finally
+            {
+                turn.SetResult();
+            }
+        }, answer =>
+        {
+            if (answer is null)
+            {
+                done(false);
+                return;
+            }
+
             if (mine == update)
             {
                 proposal = answer;
