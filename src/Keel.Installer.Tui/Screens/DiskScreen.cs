@@ -31,15 +31,12 @@ internal sealed class DiskScreen : WizardScreen
     private IReadOnlyList<DiskFacts> diskList = [];
     private List<PartitionSpec>? specs;
     private LayoutProposal? proposal;
-    private int update;
-
-    // The storage requests in the order they were made: concurrent requests could reach the service out of order and
-    // leave it holding an older choice than the one the screen shows (seen on a loaded machine while arrowing the list).
-    private Task sent = Task.CompletedTask;
+    private readonly OrderedUpdates updates;
 
     public DiskScreen(WizardContext context)
         : base(context)
     {
+        updates = new OrderedUpdates(context.Work);
         StorageSettings? storage = context.Session.Storage;
         disks = Widgets.List(0, 1, -1, 3);
         details = Widgets.Message(0, 4, 2);
@@ -138,44 +135,18 @@ internal sealed class DiskScreen : WizardScreen
             done(false);
             return;
         }
-        int mine = ++update;
         StorageSettings settings = Settings();
-        Task previous = sent;
-        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        sent = turn.Task;
-        Context.Work.Run(async ct =>
+        updates.Run(ct => Context.Api.UpdateStorageAsync(settings, ct), answer =>
         {
-            try
-            {
-                await previous.ConfigureAwait(false);
-                // A newer edit waits behind this one (a passphrase typed key by key): only the newest state is worth sending.
-                return mine == Volatile.Read(ref update) ? await Context.Api.UpdateStorageAsync(settings, ct).ConfigureAwait(false) : null;
-            }
-            finally
-            {
-                turn.SetResult();
-            }
-        }, answer =>
-        {
-            if (answer is null)
-            {
-                done(false);
-                return;
-            }
-
-            if (mine == update)
-            {
-                proposal = answer;
-                int keep = partitions.Selected();
-                partitions.SetItems(answer.Partitions.Select(p =>
-                    $"{p.Label,-8} {p.MountPoint ?? "-",-10} {Format.Bytes(p.SizeBytes),10} {p.Fs,-5}{(p.Encrypted ? " LUKS2" : "")}"), keep);
-                passphraseError.Say(Format.Errors(answer.Errors, f => f.Contains("passphrase", StringComparison.OrdinalIgnoreCase)));
-                string problems = string.Join("; ", answer.Problems.Concat(answer.Errors.Where(e => !e.Field.Contains("passphrase", StringComparison.OrdinalIgnoreCase)).Select(Format.Error)));
-                verdict.Say(problems.Length > 0 ? $"Will not boot: {problems}" : answer.Boots ? "Will boot." : "Will not boot yet (see the fields above).");
-                ShowPartition();
-            }
-            done(answer.Boots && answer.Errors.Count == 0 && answer.Problems.Count == 0);
-        });
+            proposal = answer;
+            int keep = partitions.Selected();
+            partitions.SetItems(answer.Partitions.Select(p =>
+                $"{p.Label,-8} {p.MountPoint ?? "-",-10} {Format.Bytes(p.SizeBytes),10} {p.Fs,-5}{(p.Encrypted ? " LUKS2" : "")}"), keep);
+            passphraseError.Say(Format.Errors(answer.Errors, f => f.Contains("passphrase", StringComparison.OrdinalIgnoreCase)));
+            string problems = string.Join("; ", answer.Problems.Concat(answer.Errors.Where(e => !e.Field.Contains("passphrase", StringComparison.OrdinalIgnoreCase)).Select(Format.Error)));
+            verdict.Say(problems.Length > 0 ? $"Will not boot: {problems}" : answer.Boots ? "Will boot." : "Will not boot yet (see the fields above).");
+            ShowPartition();
+        }, answer => done(answer is { Boots: true, Errors.Count: 0, Problems.Count: 0 }));
     }
 
     private void ShowPartition()

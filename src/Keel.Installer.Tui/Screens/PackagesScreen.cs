@@ -23,11 +23,12 @@ internal sealed class PackagesScreen : WizardScreen
     private IReadOnlyList<PackageEntry> selectedList = [];
     private string preset;
     private int query;
-    private int update;
+    private readonly OrderedUpdates updates;
 
     public PackagesScreen(WizardContext context)
         : base(context)
     {
+        updates = new OrderedUpdates(context.Work);
         preset = context.Session.Packages.Preset;
         add = [.. context.Session.Packages.Add];
         remove = [.. context.Session.Packages.Remove];
@@ -95,20 +96,15 @@ internal sealed class PackagesScreen : WizardScreen
     /// <summary>Sends preset, additions and removals; shows the resolved selection and its total; true to <paramref name="done"/> when it resolved.</summary>
     private void Resolve(Action<bool> done)
     {
-        int mine = ++update;
         var settings = new PackageSettings(preset, [.. add], [.. remove]);
-        Context.Work.Run(ct => Context.Api.UpdatePackagesAsync(settings, ct), view =>
+        updates.Run(ct => Context.Api.UpdatePackagesAsync(settings, ct), view =>
         {
-            if (mine == update)
-            {
-                int keep = selected.Selected();
-                selectedList = view.Packages;
-                selected.SetItems(view.Packages.Select(p => $"{(p.Requested ? "*" : " ")}{p.Name}  {Format.Bytes(p.InstalledBytes)}"), keep);
-                total.Say($"Installed size: {Format.Bytes(view.InstalledBytes)} in {view.Packages.Count} packages");
-                why.Say(Format.Errors(view.Errors, _ => true));
-            }
-            done(view.Errors.Count == 0);
-        });
+            int keep = selected.Selected();
+            selectedList = view.Packages;
+            selected.SetItems(view.Packages.Select(p => $"{(p.Requested ? "*" : " ")}{p.Name}  {Format.Bytes(p.InstalledBytes)}"), keep);
+            total.Say($"Installed size: {Format.Bytes(view.InstalledBytes)} in {view.Packages.Count} packages");
+            why.Say(Format.Errors(view.Errors, _ => true));
+        }, view => done(view is { Errors.Count: 0 }));
     }
 
     private void Add()
