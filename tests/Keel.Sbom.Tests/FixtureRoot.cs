@@ -31,9 +31,9 @@ internal static class FixtureRoot
     }
 
     /// <summary>dnf's options for <paramref name="root"/> with only <paramref name="repo"/> (id "fx"), no signature checks.</summary>
-    public static string[] DnfArgs(string root, string repo) =>
+    public static string[] DnfArgs(string root, string repo, string? cacheDir = null) =>
     [
-        "--installroot=" + root, "--setopt=reposdir=/dev/null", "--setopt=cachedir=" + root + ".dnf-cache",
+        "--installroot=" + root, "--setopt=reposdir=/dev/null", "--setopt=cachedir=" + (cacheDir ?? root + ".dnf-cache"),
         "--repofrompath=fx," + repo, "--setopt=fx.gpgcheck=0", "--setopt=fx.repo_gpgcheck=0", "--releasever=4.0",
         "--disableplugin=*", "--setopt=install_weak_deps=False", "-q",
     ];
