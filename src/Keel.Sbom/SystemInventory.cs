@@ -57,14 +57,19 @@ public sealed record SystemInventory
         };
     }
 
+    // Each candidate file is resolved inside the root (a link is followed as the chrooted system would see it), so a
+    // hostile root cannot point keel at a database, or any file, outside it.
     private static RpmDatabase OpenDatabase(TargetRoot target, string description)
     {
         foreach (var dir in new[] { "/usr/lib/sysimage/rpm", "/var/lib/rpm" })
         {
-            var hostPath = target.Resolve(dir);
-            if (Directory.Exists(hostPath) && Directory.EnumerateFiles(hostPath).Any(f => Path.GetFileName(f) is "rpmdb.sqlite" or "Packages.db" or "Packages"))
+            foreach (var name in new[] { "rpmdb.sqlite", "Packages.db", "Packages" })
             {
-                return RpmDatabase.Open(hostPath);
+                var hostPath = target.Resolve($"{dir}/{name}");
+                if (File.Exists(hostPath))
+                {
+                    return RpmDatabase.Open(hostPath);
+                }
             }
         }
 
