@@ -1,0 +1,2 @@
+// Reads roots through Keel.Sbom's inventory (Keel.TargetSystem), which is Linux-only by design.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
