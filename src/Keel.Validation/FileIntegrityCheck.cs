@@ -275,15 +275,7 @@ internal static class FileIntegrityCheck
 
     private static string? Digest(ConfinedRoot root, string path, int algorithm)
     {
-        HashAlgorithmName? name = algorithm switch
-        {
-            1 => HashAlgorithmName.MD5,
-            2 => HashAlgorithmName.SHA1,
-            8 => HashAlgorithmName.SHA256,
-            9 => HashAlgorithmName.SHA384,
-            10 => HashAlgorithmName.SHA512,
-            _ => null,
-        };
+        var name = FileDigest.Algorithm(algorithm);
         if (name is null)
         {
             return null;

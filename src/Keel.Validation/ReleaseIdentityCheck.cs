@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Keel.ImageManifest;
 using Keel.Rpm;
@@ -81,8 +80,7 @@ internal static class ReleaseIdentityCheck
         }
 
         var first = Encoding.UTF8.GetString(bytes).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? string.Empty;
-        bool unchanged = release.Header.GetFileDigestAlgorithm() == 8
-            && string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), packaged.Digest, StringComparison.OrdinalIgnoreCase);
+        bool unchanged = string.Equals(FileDigest.Of(bytes, release.Header.GetFileDigestAlgorithm()), packaged.Digest, StringComparison.OrdinalIgnoreCase);
         return unchanged
             ? new ValidationResult(BannerId, ValidationStatus.Pass, Banner, $"\"{first}\" (as {release.Metadata.Name} ships it)")
             : new ValidationResult(BannerId, ValidationStatus.Warn, Banner, $"changed from what {release.Metadata.Nevra} ships; it now begins \"{first}\"");
