@@ -88,7 +88,8 @@ printf 'bench/validate: root of %d packages, %d files, %d MiB\n' "${#packages[@]
 median() {
     local times=() t
     for ((i = 0; i < runs; i++)); do
-        t=$( { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+        /usr/bin/time -f '%e' -o "$work/time" "$@" >/dev/null 2>&1 || true
+        t=$(tail -n 1 "$work/time")
         times+=("$t")
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
@@ -101,7 +102,8 @@ grep -q '^FAIL' "$work/validate.out" && { grep '^FAIL' "$work/validate.out" | he
 keel=$(median "$validate" --root "$root")
 rpm_nomtime=$(median rpm --root "$root" --dbpath /usr/lib/sysimage/rpm -Va --nodeps --nomtime)
 rpm_all=$(median rpm --root "$root" --dbpath /usr/lib/sysimage/rpm -Va --nodeps)
-rss=$( { /usr/bin/time -f '%M' "$validate" --root "$root" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+/usr/bin/time -f '%M' -o "$work/time" "$validate" --root "$root" >/dev/null 2>&1 || true
+rss=$(tail -n 1 "$work/time")
 
 printf 'keel-validate --root            %6.2f s  (peak RSS %d MiB)\n' "$keel" $((rss / 1024))
 printf 'rpm -Va --nodeps --nomtime      %6.2f s  ratio keel/rpm %.2f (goal <= 1.00)\n' "$rpm_nomtime" "$(awk -v a="$keel" -v b="$rpm_nomtime" 'BEGIN { print a / b }')"

@@ -54,7 +54,7 @@ internal static class FileIntegrityCheck
         int fails = results.Count(r => r.Status == ValidationStatus.Fail);
         if (fails == 0)
         {
-            results.Insert(0, new ValidationResult(Id, ValidationStatus.Pass, string.Empty, $"{counts.Sum()} files of {packages.Count} packages as packaged"));
+            results.Insert(0, new ValidationResult(Id, ValidationStatus.Pass, string.Empty, $"{counts.Sum()} files of {packages.Count(p => p.Metadata.Name != "gpg-pubkey")} packages as packaged"));
         }
 
         if (results.All(r => r.Check != ConfigId))
