@@ -81,7 +81,11 @@ internal sealed class ConfinedRoot : IDisposable
     /// Opens a regular file inside the root for reading; null when it is absent, not a regular file or a symlink
     /// (<paramref name="follow"/> false).
     /// </summary>
-    public FileStream? OpenRead(string path, bool follow = false)
+    public FileStream? OpenRead(string path, bool follow = false) =>
+        OpenHandle(path, follow) is { } handle ? new FileStream(handle, FileAccess.Read, bufferSize: 0) : null;
+
+    /// <summary>As <see cref="OpenRead"/>, as a handle for <see cref="RandomAccess"/> (no stream, no seeks).</summary>
+    public SafeFileHandle? OpenHandle(string path, bool follow = false)
     {
         ulong flags = ConfinedNative.OCloexec | ConfinedNative.ONonblock | (follow ? 0 : ConfinedNative.ONoFollow);
         int fd = ConfinedNative.OpenAt2(_rootFd, Z(path), flags, ConfinedNative.ResolveInRoot | ConfinedNative.ResolveNoMagicLinks);
@@ -97,7 +101,7 @@ internal sealed class ConfinedRoot : IDisposable
             return null;
         }
 
-        return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        return handle;
     }
 
     /// <summary>Reads a small regular file inside the root (following a final symlink inside it), or null.</summary>

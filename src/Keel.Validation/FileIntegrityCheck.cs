@@ -281,8 +281,8 @@ internal static class FileIntegrityCheck
             return null;
         }
 
-        using var stream = root.OpenRead(path);
-        if (stream is null)
+        using var handle = root.OpenHandle(path);
+        if (handle is null)
         {
             return null;
         }
@@ -291,10 +291,12 @@ internal static class FileIntegrityCheck
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 17);
         try
         {
+            long offset = 0;
             int n;
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            while ((n = RandomAccess.Read(handle, buffer, offset)) > 0)
             {
                 hash.AppendData(buffer, 0, n);
+                offset += n;
             }
         }
         catch (IOException)
