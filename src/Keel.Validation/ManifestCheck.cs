@@ -11,6 +11,11 @@ namespace Keel.Validation;
 /// ones it lists (NEVRA and RPMTAG_SHA256HEADER). The signature is checked over the file's exact bytes before the
 /// JSON is parsed; nothing is re-serialised.
 /// </summary>
+/// <remarks>
+/// Verification and parsing are this file's own (Keel.OpenPgp over the exact bytes, a case-insensitive source-generated
+/// reader) until the manifest helper's ImageManifestVerifier lands; then this should call it, so writer and reader share
+/// one definition of the JSON and of what a good signature is.
+/// </remarks>
 internal static class ManifestCheck
 {
     public const string SignatureId = "manifest.signature";
