@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds keel-agent and keel as an RPM repository the fixture distribution's images (and its installer medium's live
-# root) can install them from: NativeAOT publishes of src/Keel.Agent and src/Keel.Cli, rpmbuild of
-# packaging/keel-agent/keel-agent.spec and packaging/keel/keel.spec (the specs the real distribution would use),
-# createrepo_c.
+# Builds keel-agent, keel-validate and keel as an RPM repository the fixture distribution's images (and its installer
+# medium's live root) can install them from: NativeAOT publishes of src/Keel.Agent, src/Keel.Validate and src/Keel.Cli,
+# rpmbuild of packaging/keel-agent/keel-agent.spec, packaging/keel-validate/keel-validate.spec and
+# packaging/keel/keel.spec (the specs the real distribution would use), createrepo_c.
 #
 #   tests/agent-package/build.sh [DEST]      (default .work/agent-repo)
 #
@@ -32,7 +32,7 @@ input_hash=$(
         # All of src/: keel-agent's project references reach several assemblies (Keel.Errors, Keel.Processes, ...), and a
         # list of them here went stale once already; rebuilding on any source change is cheap next to a stale agent.
         # The keel package also carries the presets, the schema, README.md and docs/.
-        inputs=(src packaging/keel-agent packaging/keel presets tests/fixture-distro/presets schemas README.md docs)
+        inputs=(src packaging/keel-agent packaging/keel-validate packaging/keel presets tests/fixture-distro/presets schemas README.md docs)
         git ls-files -s "${inputs[@]}" Directory.Build.props Directory.Packages.props 2>/dev/null ||
             find "${inputs[@]}" -type f ! -path '*/bin/*' ! -path '*/obj/*' -exec sha256sum {} +
         # Uncommitted edits count too.
@@ -52,6 +52,13 @@ log "publishing keel-agent (NativeAOT)"
 dotnet publish "$REPO_ROOT/src/Keel.Agent" -r linux-x64 -c Release -o "$work/publish" -nologo -v quiet >&2 ||
     die "dotnet publish of src/Keel.Agent (NativeAOT) failed"
 [[ -x $work/publish/keel-agent ]] || die "publish wrote no $work/publish/keel-agent"
+
+log "publishing keel-validate (NativeAOT)"
+dotnet publish "$REPO_ROOT/src/Keel.Validate" -r linux-x64 -c Release -o "$work/publish-validate" -nologo -v quiet >&2 ||
+    die "dotnet publish of src/Keel.Validate (NativeAOT) failed"
+for f in keel-validate libe_sqlite3.so; do
+    [[ -f $work/publish-validate/$f ]] || die "publish wrote no $work/publish-validate/$f"
+done
 
 log "publishing keel (NativeAOT)"
 dotnet publish "$REPO_ROOT/src/Keel.Cli" -r linux-x64 -c Release -o "$work/publish-keel" -nologo -v quiet >&2 ||
@@ -80,6 +87,21 @@ SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --nodeps --quiet \
     --define 'systemd_postun() :' \
     --define 'systemd_postun_with_restart() :' \
     "$REPO_ROOT/packaging/keel-agent/keel-agent.spec" >&2 || die "rpmbuild of keel-agent.spec failed"
+
+log "rpmbuild packaging/keel-validate/keel-validate.spec"
+# Same reproducibility defines; the soname requirements of the binary and its private libe_sqlite3.so are left out as
+# for keel.
+SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --nodeps --quiet \
+    --define "_topdir $work/rpmbuild" \
+    --define "_sourcedir $REPO_ROOT" \
+    --define "validate_publish $work/publish-validate" \
+    --define "dist .azl4" \
+    --define "_binary_payload w19.zstdio" \
+    --define "use_source_date_epoch_as_buildtime 1" \
+    --define "clamp_mtime_to_source_date_epoch 1" \
+    --define "_buildhost keel-fixture.invalid" \
+    --define '__requires_exclude_from ^/usr/libexec/keel-validate/.*$' \
+    "$REPO_ROOT/packaging/keel-validate/keel-validate.spec" >&2 || die "rpmbuild of keel-validate.spec failed"
 
 log "rpmbuild packaging/keel/keel.spec"
 # Same reproducibility defines; the soname requirements of the binary and of its private libe_sqlite3.so are left out

@@ -1,0 +1,3 @@
+using Keel.Validate;
+
+return await ValidateCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
