@@ -23,6 +23,7 @@ public static class KeelCli
         root.Subcommands.Add(DisksCommand.Create());
         root.Subcommands.Add(VmCommand.Create());
         root.Subcommands.Add(MediaCommand.Create());
+        root.Subcommands.Add(MirrorCommand.Create());
 
         // ConsoleInterrupt owns SIGINT/SIGTERM; System.CommandLine's own handler would race it and outlive it.
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
