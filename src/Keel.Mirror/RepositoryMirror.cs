@@ -26,6 +26,8 @@ internal sealed class RepositoryMirror
     private readonly OpenPgpKeyRing _keys;
     private readonly string _keyText;
     private readonly string _step;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _busy = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
     private int _fetched;
     private long _bytes;
     private int _reused;
@@ -166,6 +168,31 @@ internal sealed class RepositoryMirror
         var target = TargetPath(href);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var key = checksum.ToString();
+
+        // One file listed under two names (the same package twice) is fetched and verified once, never into one .part twice.
+        var gate = _busy.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_verified.TryGetValue(key, out var done))
+            {
+                NativeFiles.LinkOrCopy(done, target);
+                Record(href, key, new FileInfo(done).Length, fetched: false, 0);
+                return target;
+            }
+
+            await GetOnceAsync(href, target, key, checksum, size, verify, cancellationToken).ConfigureAwait(false);
+            _verified[key] = target;
+            return target;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task GetOnceAsync(string href, string target, string key, Checksum checksum, long size, Action<string>? verify, CancellationToken cancellationToken)
+    {
         if (_context.PreviousSnapshot is { } previous && _context.PreviousIndex.Find(key) is { } old
             && _context.PreviousIndex.KeysOf(old.RepositoryId) == _keyText
             && Path.Combine(previous, old.RepositoryId, old.RelativePath) is var oldPath
@@ -173,7 +200,7 @@ internal sealed class RepositoryMirror
         {
             NativeFiles.LinkOrCopy(oldPath, target);
             Record(href, key, old.Size, fetched: false, 0);
-            return target;
+            return;
         }
 
         var pooled = _context.Pool.PathFor(checksum);
@@ -184,7 +211,7 @@ internal sealed class RepositoryMirror
                 VerifyOrDelete(verify, pooled);
                 NativeFiles.LinkOrCopy(pooled, target);
                 Record(href, key, new FileInfo(pooled).Length, fetched: false, 0);
-                return target;
+                return;
             }
 
             File.Delete(pooled);
@@ -224,7 +251,7 @@ internal sealed class RepositoryMirror
         File.Move(part, pooled, overwrite: true);
         NativeFiles.LinkOrCopy(pooled, target);
         Record(href, key, length, fetched: true, length - resumedFrom);
-        return target;
+        return;
     }
 
     private static void VerifyOrDelete(Action<string>? verify, string path)

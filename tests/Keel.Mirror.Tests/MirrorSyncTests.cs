@@ -232,4 +232,69 @@ public sealed class MirrorSyncTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Dest, "current")));
         Assert.DoesNotContain(upstream.Log, l => l.Contains(".rpm", StringComparison.Ordinal) || l.Contains("primary", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_cancelled_sync_publishes_nothing_and_leaves_no_half_tree()
+    {
+        var small = MirrorFixture.Small(_tmp.FullName, "bash-", "filesystem-", "setup-");
+        using var upstream = new LoopbackServer(small);
+        var first = await new MirrorSyncer().SyncAsync([MirrorFixture.Definition("fx", upstream.BaseUrl)], new MirrorSyncOptions { Destination = Dest });
+
+        // Another repository id, so the next sync has work to do; cancelled after its first package.
+        upstream.Intercept = (_, path) =>
+        {
+            if (path.EndsWith(".rpm", StringComparison.Ordinal))
+            {
+                Thread.Sleep(200);
+            }
+
+            return false;
+        };
+        using var cts = new CancellationTokenSource();
+        var progress = new CancelAfterFirstPackage(cts);
+        var other = MirrorFixture.Small(Path.Combine(_tmp.FullName, "o"), "binutils-", "busybox-");
+        using var otherServer = new LoopbackServer(other);
+        otherServer.Intercept = upstream.Intercept;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new MirrorSyncer().SyncAsync(
+            [MirrorFixture.Definition("fx", upstream.BaseUrl), MirrorFixture.Definition("more", otherServer.BaseUrl)],
+            new MirrorSyncOptions { Destination = Dest, MaxParallel = 1 },
+            progress,
+            cts.Token));
+
+        Assert.True(progress.Cancelled);
+        Assert.Equal("snapshots/" + first.Snapshot, MirrorFixture.Current(Dest));
+        Assert.Equal(new[] { first.Snapshot }, Directory.GetDirectories(Path.Combine(Dest, "snapshots")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_package_listed_twice_is_fetched_and_verified_once()
+    {
+        var small = MirrorFixture.Small(_tmp.FullName, "filesystem-");
+        var rpm = Directory.GetFiles(Path.Combine(small, "Packages"), "*.rpm").Single();
+        Directory.CreateDirectory(Path.Combine(small, "Packages", "again"));
+        File.Copy(rpm, Path.Combine(small, "Packages", "again", Path.GetFileName(rpm)));
+        MirrorFixture.Run("createrepo_c", "--quiet", small);
+        MirrorFixture.Sign(small);
+        using var upstream = new LoopbackServer(small);
+
+        var report = await new MirrorSyncer().SyncAsync([MirrorFixture.Definition("fx", upstream.BaseUrl)], new MirrorSyncOptions { Destination = Dest });
+        Assert.Equal(2, report.Repositories.Single().Packages);
+        Assert.Single(upstream.Log, l => l.EndsWith(".rpm", StringComparison.Ordinal));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(Dest, "current", "fx"), "*.rpm", SearchOption.AllDirectories).Length);
+    }
+
+    /// <summary>Cancels the sync as soon as one package of "more" is through (reported synchronously, on the syncing thread).</summary>
+    private sealed class CancelAfterFirstPackage(CancellationTokenSource cts) : IProgress<Keel.Progress.EngineEvent>
+    {
+        public bool Cancelled { get; private set; }
+
+        public void Report(Keel.Progress.EngineEvent value)
+        {
+            if (value is Keel.Progress.ProgressEvent { StepId: "mirror.more", Done: > 0 })
+            {
+                Cancelled = true;
+                cts.Cancel();
+            }
+        }
+    }
 }
