@@ -194,10 +194,16 @@ internal sealed class RepositoryMirror
     private async Task GetOnceAsync(string href, string target, string key, Checksum checksum, long size, Action<string>? verify, CancellationToken cancellationToken)
     {
         if (_context.PreviousSnapshot is { } previous && _context.PreviousIndex.Find(key) is { } old
-            && _context.PreviousIndex.KeysOf(old.RepositoryId) == _keyText
             && Path.Combine(previous, old.RepositoryId, old.RelativePath) is var oldPath
             && File.Exists(oldPath) && new FileInfo(oldPath).Length == old.Size)
         {
+            // Verified when that snapshot was made; with other keys now, checked again (locally, not fetched again).
+            if (_context.PreviousIndex.KeysOf(old.RepositoryId) != _keyText)
+            {
+                checksum.Verify(checksum.ComputeFile(oldPath), oldPath);
+                verify?.Invoke(oldPath);
+            }
+
             NativeFiles.LinkOrCopy(oldPath, target);
             Record(href, key, old.Size, fetched: false, 0);
             return;

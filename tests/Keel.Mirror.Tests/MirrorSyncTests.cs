@@ -283,6 +283,30 @@ public sealed class MirrorSyncTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(Path.Combine(Dest, "current", "fx"), "*.rpm", SearchOption.AllDirectories).Length);
     }
 
+    [Fact]
+    public async Task New_keys_recheck_the_previous_snapshot_locally_and_fetch_nothing_again()
+    {
+        var small = MirrorFixture.Small(_tmp.FullName, "bash-", "filesystem-");
+        using var upstream = new LoopbackServer(small);
+        var first = await new MirrorSyncer().SyncAsync([MirrorFixture.Definition("fx", upstream.BaseUrl)], new MirrorSyncOptions { Destination = Dest });
+
+        // A second trusted key beside the fixture's: the repository is no longer "unchanged", its files are re-checked.
+        var home = Path.Combine(_tmp.FullName, "second-gnupg");
+        Directory.CreateDirectory(home);
+        MirrorFixture.Run("gpg", "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-generate-key", "Second <second@keel.invalid>", "rsa2048", "sign", "never");
+        var second = Path.Combine(_tmp.FullName, "second.asc");
+        File.WriteAllText(second, MirrorFixture.Run("gpg", "--homedir", home, "--armor", "--export"));
+        upstream.Log.Clear();
+        var definition = MirrorFixture.Definition("fx", upstream.BaseUrl) with { GpgKeys = [MirrorFixture.Key, second] };
+        var report = await new MirrorSyncer().SyncAsync([definition], new MirrorSyncOptions { Destination = Dest });
+
+        Assert.True(report.Published);
+        Assert.NotEqual(first.Snapshot, report.Snapshot);
+        Assert.False(report.Repositories.Single().Unchanged);
+        Assert.Equal(0, report.Repositories.Single().FilesFetched);
+        Assert.DoesNotContain(upstream.Log, l => l.EndsWith(".rpm", StringComparison.Ordinal));
+    }
+
     /// <summary>Cancels the sync as soon as one package of "more" is through (reported synchronously, on the syncing thread).</summary>
     private sealed class CancelAfterFirstPackage(CancellationTokenSource cts) : IProgress<Keel.Progress.EngineEvent>
     {
