@@ -2,11 +2,10 @@
 # keel mirror sync against dnf reposync of the same repository, served by python3 -m http.server on
 # loopback: the first sync into an empty directory and a re-sync with nothing changed upstream.
 #
-#   bench/mirror/run.sh [--runs N] [--copies K] [--repo DIR]
+#   bench/mirror/run.sh [--runs N] [--repo DIR]
 #
 # The repository is the signed fixture repository (KEEL_FIXTURE_REPO, default .work/fixture-repo), or
-# with --copies K a larger synthetic one: its packages K times (Packages/cN/...), createrepo_c, repomd.xml
-# signed with the fixture key. keel (a Release build, run with dotnet) verifies repomd.xml's signature,
+# --repo DIR (signed with the fixture key, RPM-GPG-KEY-keel-fixture inside). keel (a Release build, run with dotnet) verifies repomd.xml's signature,
 # every checksum and every package signature and publishes a snapshot; dnf reposync --download-metadata
 # (repo_gpgcheck=1) verifies repomd.xml's signature and the checksums (its --gpgcheck needs the key in the
 # host rpmdb, so packages are not signature-checked: the anchor does less work). Prints the median wall
@@ -19,20 +18,17 @@ readonly REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
 die() { printf 'bench/mirror: error: %s\n' "$*" >&2; exit 1; }
 
 runs=3
-copies=0
 repo=${KEEL_FIXTURE_REPO:-$REPO_ROOT/.work/fixture-repo}
 while (($#)); do
     case $1 in
         --runs) (($# >= 2)) || die "--runs needs a number"; runs=$2; shift ;;
-        --copies) (($# >= 2)) || die "--copies needs a number"; copies=$2; shift ;;
         --repo) (($# >= 2)) || die "--repo needs a directory"; repo=$2; shift ;;
-        -h|--help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
     shift
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs wants a positive number, not '$runs'"
-[[ $copies =~ ^[0-9]+$ ]] || die "--copies wants a number, not '$copies'"
 [[ -f $repo/repodata/repomd.xml.asc ]] || die "$repo is not a signed rpm-md repository (build it with tests/fixture-distro/build.sh)"
 dnf reposync --help >/dev/null 2>&1 || die "dnf reposync is missing (apt-get install dnf-plugins-core)"
 key=$repo/RPM-GPG-KEY-keel-fixture
@@ -48,19 +44,6 @@ trap cleanup EXIT
 
 dotnet build "$REPO_ROOT/src/Keel.Cli" -c Release -o "$work/keel" -nologo -v quiet >&2 || die "dotnet build of src/Keel.Cli failed"
 
-if ((copies > 0)); then
-    synthetic=$work/upstream
-    mkdir -p "$synthetic/Packages"
-    for ((c = 1; c <= copies; c++)); do
-        mkdir -p "$synthetic/Packages/c$c"
-        find "$repo/Packages" -name '*.rpm' -exec cp {} "$synthetic/Packages/c$c/" \;
-    done
-    createrepo_c --quiet "$synthetic"
-    cp -a "$repo/.keel-build" "$synthetic/.keel-build"
-    gpg --homedir "$synthetic/.keel-build/gnupg" --batch --yes --armor --detach-sign \
-        -o "$synthetic/repodata/repomd.xml.asc" "$synthetic/repodata/repomd.xml" 2>/dev/null
-    repo=$synthetic
-fi
 packages=$(find "$repo/Packages" -name '*.rpm' | wc -l)
 bytes=$(du -sb "$repo/Packages" | cut -f1)
 
