@@ -14,6 +14,9 @@ internal sealed class SnapshotStore : IDisposable
     public const string SnapshotsName = "snapshots";
     private const string NewPrefix = ".new-";
     private const string TrashPrefix = ".trash-";
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private const int EWouldBlock = 11; // what .NET on Linux reports for a held flock
+
 
     private readonly FileStream _lock;
 
@@ -49,7 +52,9 @@ internal sealed class SnapshotStore : IDisposable
         }
         catch (IOException ex)
         {
-            throw new KeelException(ReasonCodes.Failed, destination, $"{destination}: another keel mirror sync is running on this mirror", "wait for it to finish", ex);
+            // A held flock surfaces as a sharing violation; any other failure keeps its own words.
+            var why = ex.HResult is EWouldBlock or SharingViolation ? "another keel mirror sync is running on this mirror" : $"cannot lock {Path.Combine(root, ".lock")}: {ex.Message}";
+            throw new KeelException(ReasonCodes.Failed, destination, $"{destination}: {why}", "wait for the other sync to finish", ex);
         }
 
         var store = new SnapshotStore(root, lockFile);

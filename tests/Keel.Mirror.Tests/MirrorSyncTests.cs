@@ -307,6 +307,14 @@ public sealed class MirrorSyncTests : IDisposable
         Assert.DoesNotContain(upstream.Log, l => l.EndsWith(".rpm", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_second_sync_on_the_same_mirror_is_refused_while_one_runs()
+    {
+        using var held = SnapshotStore.Open(Dest);
+        var refused = await Assert.ThrowsAsync<KeelException>(() => new MirrorSyncer().SyncAsync([MirrorFixture.Definition("fx", "http://127.0.0.1:9/")], new MirrorSyncOptions { Destination = Dest }));
+        Assert.Equal(Dest + ": another keel mirror sync is running on this mirror", refused.Message);
+    }
+
     /// <summary>Cancels the sync as soon as one package of "more" is through (reported synchronously, on the syncing thread).</summary>
     private sealed class CancelAfterFirstPackage(CancellationTokenSource cts) : IProgress<Keel.Progress.EngineEvent>
     {
