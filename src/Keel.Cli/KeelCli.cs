@@ -27,6 +27,7 @@ public static class KeelCli
         root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(MirrorCommand.Create());
 
         // ConsoleInterrupt owns SIGINT/SIGTERM; System.CommandLine's own handler would race it and outlive it.
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
