@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Keel.Config.Loading;
+using Keel.Config.Presets;
+using Keel.Install.Engine;
+using Keel.Repository.Cache;
+using Keel.Tests;
+
+namespace Keel.Inspection.Tests;
+
+/// <summary>One minimal fixture image (qcow2, reproducible), built once per test class by the real keel build engine.</summary>
+public sealed class BuiltImage : IAsyncLifetime
+{
+    public const long Epoch = 1735689600;
+
+    public string Work { get; } = Directory.CreateTempSubdirectory("keel-inspection-tests-").FullName;
+
+    public string Qcow2 => Path.Combine(Work, "minimal.qcow2");
+
+    public async Task InitializeAsync()
+    {
+        var repo = TestPaths.FixtureRepo;
+        Assert.True(File.Exists(Path.Combine(repo, "repodata", "repomd.xml")), $"fixture repository missing at {repo}: run tests/fixture-distro/build.sh");
+        var configPath = Path.Combine(Work, "minimal.yaml");
+        await File.WriteAllTextAsync(configPath, $"""
+            apiVersion: keel/v1
+            kind: Machine
+            distribution: fixture
+            preset: minimal
+            repositories:
+              - id: keel-fixture
+                path: {repo}
+                gpgkeys:
+                  - {repo}/RPM-GPG-KEY-keel-fixture
+            hostname: inspected
+            output:
+              size: 2GiB
+            seed: inspected
+            """);
+        var loaded = ConfigLoader.LoadFile(configPath);
+        Assert.False(loaded.HasErrors, string.Join("\n", loaded.Diagnostics));
+        await new ImageBuilder(new ImageBuildOptions { Output = Qcow2, SourceDateEpoch = Epoch, Cache = new KeelCache(Path.Combine(Work, "cache")) })
+            .BuildAsync(loaded.Config!, PackageRequest.Build(loaded.Config!, PresetCatalog.CreateDefault()));
+    }
+
+    /// <summary>The image converted to another format with qemu-img (vpc = vhd), into the work directory.</summary>
+    public string ConvertTo(string qemuFormat, string name, params string[] options)
+    {
+        var output = Path.Combine(Work, name);
+        if (!File.Exists(output))
+        {
+            Run("qemu-img", ["convert", "-q", "-f", "qcow2", "-O", qemuFormat, .. options, Qcow2, output]);
+        }
+
+        return output;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Work, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public static string Run(string tool, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed: {error}");
+        return output.Result;
+    }
+}
