@@ -50,6 +50,12 @@ public sealed class PackageInstallStep : IDisposable
 
     public PackageInstallStep(PackageInstallOptions? options = null) => _options = options ?? new PackageInstallOptions();
 
+    /// <summary>The repositories packages.resolve loaded (empty before it ran).</summary>
+    public IReadOnlyList<LoadedRepository> Repositories => _repos;
+
+    /// <summary>The resolved package set, each with the repository it comes from (empty before packages.resolve ran).</summary>
+    public IReadOnlyList<PackageMetadata> Resolved => _packages;
+
     /// <summary>Runs every phase for <paramref name="loaded"/> into <paramref name="root"/> (created when missing; must be empty, never /).</summary>
     public async Task<PackageInstallResult> RunAsync(
         LoadedConfig loaded,

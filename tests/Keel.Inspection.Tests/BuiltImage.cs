@@ -16,6 +16,9 @@ public sealed class BuiltImage : IAsyncLifetime
 
     public string Qcow2 => Path.Combine(Work, "minimal.qcow2");
 
+    /// <summary>The armored public key of the key that signed the image's manifest.</summary>
+    public string SigningPublicKey { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var repo = TestPaths.FixtureRepo;
@@ -38,8 +41,22 @@ public sealed class BuiltImage : IAsyncLifetime
             """);
         var loaded = ConfigLoader.LoadFile(configPath);
         Assert.False(loaded.HasErrors, string.Join("\n", loaded.Diagnostics));
-        await new ImageBuilder(new ImageBuildOptions { Output = Qcow2, SourceDateEpoch = Epoch, Cache = new KeelCache(Path.Combine(Work, "cache")) })
-            .BuildAsync(loaded.Config!, PackageRequest.Build(loaded.Config!, PresetCatalog.CreateDefault()));
+
+        // The manifest is signed with a key made for the test, given as an armored secret key file (--signing-key FILE).
+        var gnupg = Path.Combine(Work, "gnupg");
+        Directory.CreateDirectory(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Gpg(gnupg, "--batch", "--passphrase", "", "--quick-gen-key", "Image <image@keel.test>", "ed25519", "sign", "never");
+        var secret = Path.Combine(Work, "signing-key.asc");
+        await File.WriteAllTextAsync(secret, Gpg(gnupg, "--batch", "--armor", "--export-secret-keys"));
+        SigningPublicKey = Gpg(gnupg, "--batch", "--armor", "--export");
+        await using var signingKey = await Keel.Install.Signing.SigningKey.OpenAsync(secret, Epoch, CancellationToken.None);
+        await new ImageBuilder(new ImageBuildOptions
+        {
+            Output = Qcow2,
+            SourceDateEpoch = Epoch,
+            Cache = new KeelCache(Path.Combine(Work, "cache")),
+            ManifestSigner = signingKey.Signer,
+        }).BuildAsync(loaded.Config!, PackageRequest.Build(loaded.Config!, PresetCatalog.CreateDefault()));
     }
 
     /// <summary>The image converted to another format with qemu-img (vpc = vhd), into the work directory.</summary>
@@ -56,8 +73,24 @@ public sealed class BuiltImage : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        using (Process.Start(new ProcessStartInfo("gpgconf", ["--kill", "all"]) { Environment = { ["GNUPGHOME"] = Path.Combine(Work, "gnupg") } })!)
+        {
+        }
+
         Directory.Delete(Work, recursive: true);
         return Task.CompletedTask;
+    }
+
+    private static string Gpg(string home, params string[] args)
+    {
+        var psi = new ProcessStartInfo("gpg", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["GNUPGHOME"] = home;
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"gpg {string.Join(' ', args)} failed: {error}");
+        return output.Result;
     }
 
     public static string Run(string tool, params string[] args)

@@ -27,7 +27,8 @@ internal static class BuildCommand
             [output, format],
             async (parse, loaded, request, ct) =>
         {
-            var engine = EngineCommandOptions.CreateEngine();
+            await using var signingKey = await shared.OpenSigningKeyAsync(parse, ct).ConfigureAwait(false);
+            var engine = EngineCommandOptions.CreateEngine(signingKey);
             var formatName = parse.GetValue(format);
             var plan = engine.PlanImage(loaded, request, parse.GetValue(output)!,
                 formatName is not null && ConfigNames.TryParseEnum(typeof(ImageFormat), formatName, out var v) ? (ImageFormat)v! : null);
