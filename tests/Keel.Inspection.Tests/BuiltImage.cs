@@ -10,9 +10,16 @@ namespace Keel.Inspection.Tests;
 /// <summary>One minimal fixture image (qcow2, reproducible), built once per test class by the real keel build engine.</summary>
 public sealed class BuiltImage : IAsyncLifetime
 {
-    public const long Epoch = 1735689600;
+    /// <summary>
+    /// Older than the fixture packages' file mtimes (its packages are built with SOURCE_DATE_EPOCH 1735689600), so the
+    /// build must tell packaged files, which keep their header mtimes, from what it made, which is clamped.
+    /// </summary>
+    public const long Epoch = 1_700_000_000;
 
     public string Work { get; } = Directory.CreateTempSubdirectory("keel-inspection-tests-").FullName;
+
+    private string _secretKeyFile = "";
+    private LoadedConfig? _config;
 
     public string Qcow2 => Path.Combine(Work, "minimal.qcow2");
 
@@ -49,14 +56,22 @@ public sealed class BuiltImage : IAsyncLifetime
         var secret = Path.Combine(Work, "signing-key.asc");
         await File.WriteAllTextAsync(secret, Gpg(gnupg, "--batch", "--armor", "--export-secret-keys"));
         SigningPublicKey = Gpg(gnupg, "--batch", "--armor", "--export");
-        await using var signingKey = await Keel.Install.Signing.SigningKey.OpenAsync(secret, Epoch, CancellationToken.None);
+        _secretKeyFile = secret;
+        _config = loaded.Config!;
+        await BuildAsync(Qcow2);
+    }
+
+    /// <summary>Builds the same config again, with the same epoch and key, into <paramref name="output"/>.</summary>
+    public async Task BuildAsync(string output)
+    {
+        await using var signingKey = await Keel.Install.Signing.SigningKey.OpenAsync(_secretKeyFile, Epoch, CancellationToken.None);
         await new ImageBuilder(new ImageBuildOptions
         {
-            Output = Qcow2,
+            Output = output,
             SourceDateEpoch = Epoch,
             Cache = new KeelCache(Path.Combine(Work, "cache")),
             ManifestSigner = signingKey.Signer,
-        }).BuildAsync(loaded.Config!, PackageRequest.Build(loaded.Config!, PresetCatalog.CreateDefault()));
+        }).BuildAsync(_config!, PackageRequest.Build(_config!, PresetCatalog.CreateDefault()));
     }
 
     /// <summary>The image converted to another format with qemu-img (vpc = vhd), into the work directory.</summary>
