@@ -62,7 +62,7 @@ public sealed class BuiltImage : IAsyncLifetime
     }
 
     /// <summary>Builds the same config again, with the same epoch and key, into <paramref name="output"/>.</summary>
-    public async Task BuildAsync(string output)
+    public async Task BuildAsync(string output, Keel.Install.PackagePin? pin = null)
     {
         await using var signingKey = await Keel.Install.Signing.SigningKey.OpenAsync(_secretKeyFile, Epoch, CancellationToken.None);
         await new ImageBuilder(new ImageBuildOptions
@@ -71,6 +71,7 @@ public sealed class BuiltImage : IAsyncLifetime
             SourceDateEpoch = Epoch,
             Cache = new KeelCache(Path.Combine(Work, "cache")),
             ManifestSigner = signingKey.Signer,
+            Pin = pin,
         }).BuildAsync(_config!, PackageRequest.Build(_config!, PresetCatalog.CreateDefault()));
     }
 

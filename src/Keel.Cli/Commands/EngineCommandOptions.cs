@@ -62,8 +62,8 @@ internal sealed class EngineCommandOptions
     public static InstallEngine CreateEngine() => new(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() });
 
     /// <summary>The engine with SOURCE_DATE_EPOCH and the manifest signer of --signing-key (when given).</summary>
-    public static InstallEngine CreateEngine(Keel.Install.Signing.SigningKey? signingKey) =>
-        new(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch(), ManifestSigner = signingKey?.Signer });
+    public static InstallEngine CreateEngine(Keel.Install.Signing.SigningKey? signingKey, PackagePin? pin = null) =>
+        new(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch(), ManifestSigner = signingKey?.Signer, Pin = pin });
 
     /// <summary>The key --signing-key names, opened (a bad key fails here, before anything is built); null when not given.</summary>
     public async Task<Keel.Install.Signing.SigningKey?> OpenSigningKeyAsync(ParseResult parse, CancellationToken ct) =>

@@ -18,6 +18,9 @@ public sealed record ImageBuildOptions
     /// <summary>Fixed time for everything the build stamps (SOURCE_DATE_EPOCH); null: now.</summary>
     public long? SourceDateEpoch { get; init; }
 
+    /// <summary>`keel build --pin`: install exactly these packages; null: solve the config's request.</summary>
+    public PackagePin? Pin { get; init; }
+
     /// <summary>Signs the image manifest; null: unsigned.</summary>
     public Signing.GpgSigner? ManifestSigner { get; init; }
 }
