@@ -39,6 +39,7 @@ public sealed class ImageManifestJsonTests
         Assert.True(text.IndexOf("a-repo\"", StringComparison.Ordinal) < text.IndexOf("z-repo\"", StringComparison.Ordinal));
         Assert.Contains("\"apiVersion\": \"keel.image/v1\"", text);
         Assert.Contains("\"headerSha256\": \"11\"", text);
+        Assert.Contains("\"nevra\": \"bash-1:5.2-3.aarch64\"", text);
         Assert.Contains("\"buildTime\": \"2025-01-01T00:00:00+00:00\"", text);
     }
 
