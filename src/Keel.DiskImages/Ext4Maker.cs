@@ -71,7 +71,7 @@ internal static class Ext4Maker
 
             var script = Path.Combine(work.FullName, "normalise.debugfs");
             var entries = request.SourceDateEpoch is null ? [] : await SourceTree.ListAsync(request.SourceDirectory, ct).ConfigureAwait(false);
-            await File.WriteAllTextAsync(script, BuildScript(root, entries, request.SourceDateEpoch), new UTF8Encoding(false), ct).ConfigureAwait(false);
+            await File.WriteAllTextAsync(script, BuildScript(root, entries, request.SourceDateEpoch, request.PreservedMtimes), new UTF8Encoding(false), ct).ConfigureAwait(false);
             var device = region.OffsetBytes == 0 ? region.Path : $"{region.Path}?offset={region.OffsetBytes}";
             log?.Report($"debugfs -w -f {script} {device} ({entries.Count} entries)");
             var result = await ToolRunner.RunAsync(debugfs, ["-w", "-f", script, device], env, ct).ConfigureAwait(false);
@@ -91,7 +91,7 @@ internal static class Ext4Maker
     }
 
     /// <summary>The debugfs commands that set the root's mode and, with an epoch, every inode's three times to the clamped mtime.</summary>
-    internal static string BuildScript(RootAttributes root, IReadOnlyList<SourceEntry> entries, long? sourceDateEpoch)
+    internal static string BuildScript(RootAttributes root, IReadOnlyList<SourceEntry> entries, long? sourceDateEpoch, IReadOnlySet<string>? preserved = null)
     {
         var sb = new StringBuilder();
         sb.Append("sif / mode 0").Append(Convert.ToString(0x4000 | root.Mode, 8)).Append('\n');
@@ -110,7 +110,7 @@ internal static class Ext4Maker
                 cwd = e.Parent;
             }
 
-            AppendTimes(sb, e.Name, SourceTree.Clamp(e.MtimeSeconds, epoch));
+            AppendTimes(sb, e.Name, SourceTree.Clamp(e, epoch, preserved));
         }
 
         return sb.ToString();

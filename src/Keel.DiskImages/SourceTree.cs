@@ -50,4 +50,8 @@ internal static class SourceTree
 
     /// <summary>The mtime a filesystem records: clamped to SOURCE_DATE_EPOCH when one is set, as rpm and tar do.</summary>
     public static long Clamp(long mtime, long? sourceDateEpoch) => sourceDateEpoch is { } epoch && mtime > epoch ? epoch : mtime;
+
+    /// <summary>As above, except for an entry in <paramref name="preserved"/> (a packaged file with its header's mtime), which keeps its own.</summary>
+    public static long Clamp(SourceEntry entry, long? sourceDateEpoch, IReadOnlySet<string>? preserved) =>
+        preserved is not null && preserved.Contains(entry.RelativePath) ? entry.MtimeSeconds : Clamp(entry.MtimeSeconds, sourceDateEpoch);
 }

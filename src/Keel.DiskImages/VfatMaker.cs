@@ -61,7 +61,7 @@ internal static class VfatMaker
                 {
                     var copy = Path.Combine(stageDir, file.Name);
                     File.Copy(Path.Combine(request.SourceDirectory!, file.RelativePath), copy);
-                    File.SetLastWriteTimeUtc(copy, DateTime.UnixEpoch.AddSeconds(SourceTree.Clamp(file.MtimeSeconds, request.SourceDateEpoch)));
+                    File.SetLastWriteTimeUtc(copy, DateTime.UnixEpoch.AddSeconds(SourceTree.Clamp(file, request.SourceDateEpoch, request.PreservedMtimes)));
                     staged.Add(copy);
                 }
 

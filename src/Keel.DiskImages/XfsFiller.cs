@@ -9,16 +9,22 @@ namespace Keel.DiskImages;
 internal static class XfsFiller
 {
     /// <summary>
-    /// Run by <c>sh -c</c> inside <c>unshare --mount --propagation private --fork</c>; the paths and the epoch arrive as $1..$4 and
+    /// Run by <c>sh -c</c> inside <c>unshare --mount --propagation private --fork</c>; the paths and the epoch arrive as $1..$4 (and
+    /// $5: a file of "MTIME PATH" lines, packaged files whose later-than-epoch mtime is put back after the clamp) and
     /// are never spliced into the text. The unmount is attempted whatever the copy did; the namespace's end is the backstop.
     /// </summary>
     private const string Script = """
-        image=$1 mnt=$2 src=$3 epoch=$4
+        image=$1 mnt=$2 src=$3 epoch=$4 keep=$5
         mount -t xfs -o loop,nouuid,nosuid,nodev,noexec -- "$image" "$mnt" || exit
         rc=0
         cp -a --preserve=all -- "$src"/. "$mnt"/ || rc=$?
         if [ "$rc" = 0 ] && [ -n "$epoch" ]; then
             find "$mnt" -newermt "@$epoch" -exec touch -h -d "@$epoch" -- {} + || rc=$?
+        fi
+        if [ "$rc" = 0 ] && [ -n "$keep" ]; then
+            while IFS= read -r line; do
+                touch -h -d "@${line%% *}" -- "$mnt/${line#* }" || rc=$?
+            done < "$keep"
         fi
         umount -- "$mnt" || rc=$?
         exit "$rc"
@@ -43,11 +49,19 @@ internal static class XfsFiller
         try
         {
             log?.Report($"copying {source} into xfs '{request.Label}' through a loop mount in a private mount namespace");
+            var keep = "";
+            if (request.SourceDateEpoch is { } epoch && request.PreservedMtimes is { Count: > 0 } preserved)
+            {
+                var later = (await SourceTree.ListAsync(source, ct).ConfigureAwait(false)).Where(e => e.MtimeSeconds > epoch && preserved.Contains(e.RelativePath));
+                keep = Path.Combine(mountPoint.Parent!.FullName, mountPoint.Name + ".keep");
+                await File.WriteAllLinesAsync(keep, later.Select(e => $"{e.MtimeSeconds} {e.RelativePath}"), ct).ConfigureAwait(false);
+            }
+
             var env = new Dictionary<string, string> { ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin" };
             string[] args =
             [
                 "--mount", "--propagation", "private", "--fork", "/bin/sh", "-c", Script, "keel-xfs-fill",
-                image, mountPoint.FullName, Path.GetFullPath(source), request.SourceDateEpoch?.ToString() ?? "",
+                image, mountPoint.FullName, Path.GetFullPath(source), request.SourceDateEpoch?.ToString() ?? "", keep,
             ];
             try
             {
@@ -61,6 +75,7 @@ internal static class XfsFiller
         finally
         {
             await DetachLeftoversAsync(losetup, image).ConfigureAwait(false);
+            File.Delete(Path.Combine(mountPoint.Parent!.FullName, mountPoint.Name + ".keep"));
 
             // Not recursive: should anything ever be mounted here after all, this fails instead of emptying it.
             mountPoint.Delete(recursive: false);

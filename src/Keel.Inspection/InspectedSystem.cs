@@ -18,11 +18,27 @@ public sealed class InspectedSystem : IAsyncDisposable
         _release = release;
     }
 
+    private InspectedSystem(ImageAccess access)
+        : this(access.Root, access.Description, access.DisposeAsync)
+    {
+        Partitions = access.Partitions;
+        EspDirectory = access.EspDirectory;
+    }
+
     /// <summary>The directory that holds the system's root tree.</summary>
     public string Root { get; }
 
     /// <summary>What was opened, for messages: "root /srv/x" or "image disk.qcow2 (partition 3, ext4)".</summary>
     public string Description { get; }
+
+    /// <summary>The image's GPT partitions; empty for a directory.</summary>
+    public IReadOnlyList<ImagePartition> Partitions { get; } = [];
+
+    /// <summary>
+    /// A read-only copy of the image's ESP files (vfat, which is copied out with mtools rather than mounted), or null
+    /// for a directory or an image without a vfat ESP. A separate /boot, /var and /home are mounted inside <see cref="Root"/>.
+    /// </summary>
+    public string? EspDirectory { get; }
 
     /// <summary>Opens a directory that holds a system's root tree.</summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
@@ -38,11 +54,18 @@ public sealed class InspectedSystem : IAsyncDisposable
     }
 
     /// <summary>Opens a disk image's root filesystem read-only (raw, qcow2, vhd, vhdx); released on dispose.</summary>
-    public static Task<InspectedSystem> OpenImageAsync(string image, CancellationToken cancellationToken)
+    /// <exception cref="FileNotFoundException">The image does not exist.</exception>
+    /// <exception cref="InvalidDataException">No GPT, or no root partition.</exception>
+    /// <exception cref="Keel.Errors.UnsupportedInputException">An encrypted (LUKS) root, a filesystem other than ext4 or xfs, or a backing file.</exception>
+    /// <remarks>
+    /// The image itself is never written: its root filesystem is mounted read-only under an overlay whose writable layer
+    /// is temporary, so a tool that must create a file beside what it reads (sqlite's -shm for `rpm --root -qa`) works.
+    /// Needs root on the host (loop devices and mounts); everything is undone on dispose, failure and cancellation.</remarks>
+    public static async Task<InspectedSystem> OpenImageAsync(string image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        // Contract only: the manifest helper implements this (GPT, root partition, read-only access, cleanup).
-        throw new NotSupportedException($"{image}: opening disk images is not implemented yet");
+        var access = await ImageAccess.OpenAsync(image, cancellationToken).ConfigureAwait(false);
+        return new InspectedSystem(access);
     }
 
     /// <summary>Releases whatever opening the image took (mounts, loop devices, temporary files).</summary>

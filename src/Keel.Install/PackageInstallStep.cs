@@ -25,7 +25,13 @@ public sealed record PackageInstallOptions
 
     /// <summary>Install time recorded in the rpmdb (SOURCE_DATE_EPOCH); null: now.</summary>
     public long? SourceDateEpoch { get; init; }
+
+    /// <summary>`keel build --pin`: install exactly this manifest's packages instead of solving the config's request.</summary>
+    public PackagePin? Pin { get; init; }
 }
+
+/// <summary>A package set to rebuild exactly (an image manifest's), and where it came from, for messages.</summary>
+public sealed record PackagePin(string Source, IReadOnlyList<Keel.ImageManifest.ManifestPackage> Packages);
 
 /// <summary>What the package step installed.</summary>
 public sealed record PackageInstallResult(string Root, IReadOnlyList<PackageMetadata> Installed);
@@ -49,6 +55,12 @@ public sealed class PackageInstallStep : IDisposable
     private IReadOnlyList<DownloadResult> _files = [];
 
     public PackageInstallStep(PackageInstallOptions? options = null) => _options = options ?? new PackageInstallOptions();
+
+    /// <summary>The repositories packages.resolve loaded (empty before it ran).</summary>
+    public IReadOnlyList<LoadedRepository> Repositories => _repos;
+
+    /// <summary>The resolved package set, each with the repository it comes from (empty before packages.resolve ran).</summary>
+    public IReadOnlyList<PackageMetadata> Resolved => _packages;
 
     /// <summary>Runs every phase for <paramref name="loaded"/> into <paramref name="root"/> (created when missing; must be empty, never /).</summary>
     public async Task<PackageInstallResult> RunAsync(
@@ -79,7 +91,7 @@ public sealed class PackageInstallStep : IDisposable
         var arch = ConfigRepositories.ArchName(loaded.Config.Arch);
         progress?.Report(new ProgressEvent("packages.resolve", $"loading {loaded.Config.Repositories.Count} repositories", 0, request.Install.Count));
         _repos = await LoadRepositoriesAsync(_loader, loaded, arch, Cache, cancellationToken).ConfigureAwait(false);
-        _packages = Resolve(loaded, request, _repos, arch);
+        _packages = _options.Pin is { } pin ? Pinned(pin, _repos) : Resolve(loaded, request, _repos, arch);
         progress?.Report(new ProgressEvent("packages.resolve", $"resolved {_packages.Count} packages", _packages.Count, _packages.Count));
     }
 
@@ -170,6 +182,30 @@ public sealed class PackageInstallStep : IDisposable
         }
 
         return repos;
+    }
+
+    /// <summary>
+    /// The exact packages of <paramref name="pin"/>, each from the first repository (in the config's order) that still has
+    /// that name, epoch, version, release and arch; the first one no repository has is one error naming it.
+    /// </summary>
+    internal static IReadOnlyList<PackageMetadata> Pinned(PackagePin pin, IReadOnlyList<LoadedRepository> repos)
+    {
+        var result = new List<PackageMetadata>();
+        foreach (var wanted in pin.Packages.OrderBy(p => p.Nevra, StringComparer.Ordinal))
+        {
+            var found = repos.SelectMany(r => r.Packages).FirstOrDefault(p => p.Name == wanted.Name && p.Arch == wanted.Arch
+                && p.Evr.EpochNumber == (wanted.Epoch ?? 0) && p.Evr.Version == wanted.Version && (p.Evr.Release ?? "") == wanted.Release);
+            if (found is null)
+            {
+                throw new KeelException(ReasonCodes.Unsatisfiable, wanted.Nevra,
+                    $"{pin.Source}: --pin: {wanted.Nevra} is in none of the repositories ({string.Join(", ", repos.Select(r => $"{r.Id} revision {r.Revision}"))})",
+                    "add a repository (or an older snapshot) that still has it, or build without --pin");
+            }
+
+            result.Add(found);
+        }
+
+        return result;
     }
 
     private static IReadOnlyList<PackageMetadata> Resolve(LoadedConfig loaded, PackageRequest request, IReadOnlyList<LoadedRepository> repos, string arch)

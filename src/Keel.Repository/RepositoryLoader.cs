@@ -138,7 +138,7 @@ public sealed class RepositoryLoader : IDisposable
         }
 
         using var ms = new MemoryStream(repomdBytes!, writable: false);
-        return RepoMdReader.Read(ms, source.Describe(RepoMdPath));
+        return RepoMdReader.Read(ms, source.Describe(RepoMdPath)) with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(repomdBytes!)) };
     }
 
     /// <summary>Reads a small file (repomd.xml, its signature) into memory; remote copies go through a .part in the cache.</summary>

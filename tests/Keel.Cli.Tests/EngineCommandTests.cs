@@ -56,6 +56,32 @@ public sealed class EngineCommandTests
     }
 
     [Fact]
+    public async Task Build_with_a_pin_or_signing_key_that_cannot_be_used_is_one_line_and_writes_nothing()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "keel-cli-pin-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var missing = Path.Combine(dir, "image.json");
+            var (exit, _, stderr) = await CliRunner.RunAsync("build", Example("minimal.yaml"), "-o", Path.Combine(dir, "x.raw"), "--pin", missing);
+            Assert.NotEqual(0, exit);
+            Assert.Equal($"keel: {missing}: no such image manifest", stderr.Trim());
+
+            var notAKey = Path.Combine(dir, "key.asc");
+            await File.WriteAllTextAsync(notAKey, "not a key\n");
+            (exit, _, stderr) = await CliRunner.RunAsync("build", Example("minimal.yaml"), "-o", Path.Combine(dir, "x.raw"), "--signing-key", notAKey);
+            Assert.NotEqual(0, exit);
+            Assert.StartsWith($"keel: {notAKey}: holds no OpenPGP secret key gpg can import (export it with gpg --armor --export-secret-keys", stderr.Trim());
+            Assert.DoesNotContain("\n", stderr.Trim());
+            Assert.Equal(["key.asc"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Build_needs_an_output_and_knows_its_formats()
     {
         var (exit, _, stderr) = await CliRunner.RunAsync("build", Example("minimal.yaml"), "-o", "x.img", "--format", "iso");

@@ -23,6 +23,13 @@ internal sealed class EngineCommandOptions
     /// <summary>--progress.</summary>
     public Option<string> ProgressMode { get; } = ProgressOptions.Create();
 
+    /// <summary>--signing-key: signs the image manifest.</summary>
+    public Option<string> SigningKey { get; } = new("--signing-key")
+    {
+        Description = "Sign the machine's image manifest (/usr/lib/keel/image.json.asc): an armored OpenPGP secret key file, or a key id, " +
+            "fingerprint or user id in the gpg keyring (GNUPGHOME). With SOURCE_DATE_EPOCH the signature is reproducible too.",
+    };
+
     /// <summary>The preset directories option.</summary>
     public Option<string[]> Presets { get; } = ConfigValidateCommand.PresetsOption();
 
@@ -39,6 +46,7 @@ internal sealed class EngineCommandOptions
             cmd.Options.Add(option);
         }
 
+        cmd.Options.Add(SigningKey);
         cmd.Options.Add(ProgressMode);
         cmd.Options.Add(Presets);
         _repo.AddTo(cmd);
@@ -52,6 +60,16 @@ internal sealed class EngineCommandOptions
 
     /// <summary>The engine, with SOURCE_DATE_EPOCH when it is set.</summary>
     public static InstallEngine CreateEngine() => new(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch() });
+
+    /// <summary>The engine with SOURCE_DATE_EPOCH and the manifest signer of --signing-key (when given).</summary>
+    public static InstallEngine CreateEngine(Keel.Install.Signing.SigningKey? signingKey, PackagePin? pin = null) =>
+        new(new EngineOptions { SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch(), ManifestSigner = signingKey?.Signer, Pin = pin });
+
+    /// <summary>The key --signing-key names, opened (a bad key fails here, before anything is built); null when not given.</summary>
+    public async Task<Keel.Install.Signing.SigningKey?> OpenSigningKeyAsync(ParseResult parse, CancellationToken ct) =>
+        parse.GetValue(SigningKey) is { Length: > 0 } spec
+            ? await Keel.Install.Signing.SigningKey.OpenAsync(spec, ConfigCommandSupport.SourceDateEpoch(), ct).ConfigureAwait(false)
+            : null;
 
     /// <summary>The progress reporter --progress asks for.</summary>
     public ProgressReporter CreateReporter(ParseResult parse) =>

@@ -31,7 +31,8 @@ internal static class InstallCommand
                 return ExitCodes.Failed;
             }
 
-            var engine = EngineCommandOptions.CreateEngine();
+            await using var signingKey = await shared.OpenSigningKeyAsync(parse, ct).ConfigureAwait(false);
+            var engine = EngineCommandOptions.CreateEngine(signingKey);
             var plan = engine.PlanDevice(loaded, request, dev);
             if (!parse.GetValue(yes) && !Confirm(plan, stderr))
             {

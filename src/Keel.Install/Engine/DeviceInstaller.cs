@@ -18,6 +18,9 @@ public sealed record DeviceInstallOptions
 
     /// <summary>Checks the device before anything is written; null: the real /proc and /sys.</summary>
     public InstallTargetGuard? Guard { get; init; }
+
+    /// <summary>Signs the image manifest; null: unsigned.</summary>
+    public Signing.GpgSigner? ManifestSigner { get; init; }
 }
 
 /// <summary>What an install did.</summary>
@@ -33,7 +36,7 @@ public sealed class DeviceInstaller(DeviceInstallOptions options)
     /// <summary>Installs; refuses a device the guard or the target rules reject before writing anything.</summary>
     public async Task<DeviceInstallResult> InstallAsync(LoadedConfig loaded, PackageRequest request, IProgress<EngineEvent>? progress = null, CancellationToken cancellationToken = default)
     {
-        var engine = new InstallEngine(new EngineOptions { Cache = options.Cache, SourceDateEpoch = options.SourceDateEpoch, Guard = options.Guard });
+        var engine = new InstallEngine(new EngineOptions { Cache = options.Cache, SourceDateEpoch = options.SourceDateEpoch, Guard = options.Guard, ManifestSigner = options.ManifestSigner });
         var plan = engine.PlanDevice(loaded, request, options.Device);
         var result = await engine.ExecuteAsync(plan, progress, cancellationToken).ConfigureAwait(false);
         return new DeviceInstallResult(options.Device, result.Target.SizeBytes, result.Packages, result.KernelCommandLine);

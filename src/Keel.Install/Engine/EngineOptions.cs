@@ -21,6 +21,12 @@ public sealed record EngineOptions
     /// </summary>
     public string? MediumPath { get; init; }
 
+    /// <summary>`keel build --pin`: the exact package set to install instead of solving the config's request; null: solve.</summary>
+    public PackagePin? Pin { get; init; }
+
+    /// <summary>Signs the image manifest (image.json.asc); null: the manifest is written unsigned.</summary>
+    public Signing.GpgSigner? ManifestSigner { get; init; }
+
     /// <summary>What the install.record step writes into the machine (the live installer's record); null: the step is left out.</summary>
     public InstallRecord? Record { get; init; }
 }

@@ -17,6 +17,12 @@ public sealed record ImageBuildOptions
 
     /// <summary>Fixed time for everything the build stamps (SOURCE_DATE_EPOCH); null: now.</summary>
     public long? SourceDateEpoch { get; init; }
+
+    /// <summary>`keel build --pin`: install exactly these packages; null: solve the config's request.</summary>
+    public PackagePin? Pin { get; init; }
+
+    /// <summary>Signs the image manifest; null: unsigned.</summary>
+    public Signing.GpgSigner? ManifestSigner { get; init; }
 }
 
 /// <summary>What a build made; <paramref name="Packages"/> are NAME-VERSION-RELEASE.ARCH, as `rpm -qa` prints them, sorted.</summary>

@@ -14,7 +14,7 @@ public sealed class ImageBuilder(ImageBuildOptions options)
     /// <summary>Plans and runs every step; on any failure the output is untouched and the scratch files are gone.</summary>
     public async Task<ImageBuildResult> BuildAsync(LoadedConfig loaded, PackageRequest request, IProgress<EngineEvent>? progress = null, CancellationToken cancellationToken = default)
     {
-        var engine = new InstallEngine(new EngineOptions { Cache = options.Cache, SourceDateEpoch = options.SourceDateEpoch });
+        var engine = new InstallEngine(new EngineOptions { Cache = options.Cache, SourceDateEpoch = options.SourceDateEpoch, ManifestSigner = options.ManifestSigner, Pin = options.Pin });
         var plan = engine.PlanImage(loaded, request, options.Output, options.Format);
         var result = await engine.ExecuteAsync(plan, progress, cancellationToken).ConfigureAwait(false);
         var target = result.Target;

@@ -92,12 +92,16 @@ public sealed class StorageFormatStep() : InstallStep("storage.format", "Make fi
     public override async Task RunAsync(InstallRun run, CancellationToken cancellationToken)
     {
         var layout = run.Layout;
+
+        // Read before the split, while the rpmdb and the files are still in one tree.
+        var preserved = run.Options.SourceDateEpoch is { } epoch ? PackagedMtimes.Find(run.RootPath, epoch) : null;
         var trees = TreeSplitter.Split(run.RootPath, layout.Partitions.Select(p => p.Planned.MountPoint).OfType<string>(), run.Work!.Path);
         var target = run.Plan.Target;
         var device = target.Kind == PlanTargetKind.Device;
         var where = target.WritePath;
         await DiskWriter.FormatAsync(where, layout, trees, device,
-            (p, made) => run.Report($"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", made, layout.Partitions.Count), cancellationToken).ConfigureAwait(false);
+            (p, made) => run.Report($"{p.Planned.Filesystem} '{p.Filesystem.Label}' on partition {p.Planned.Number}", made, layout.Partitions.Count), cancellationToken,
+            preserved).ConfigureAwait(false);
         if (device)
         {
             // Flush what mkfs wrote through the partition devices; partx (not BLKRRPART) keeps the kernel's view of the new

@@ -14,6 +14,7 @@ public static class InstallSteps
         new PackagesResolveStep(),
         new PackagesDownloadStep(),
         new PackagesInstallStep(),
+        new ImageManifestStep(),
         new HostnameStep(),
         new LocaleStep(),
         new KeyboardStep(),

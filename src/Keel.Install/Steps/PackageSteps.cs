@@ -21,7 +21,7 @@ public sealed class PackagesResolveStep() : InstallStep("packages.resolve", "Res
 
     public override async Task RunAsync(InstallRun run, CancellationToken cancellationToken)
     {
-        run.Packages = new PackageInstallStep(new PackageInstallOptions { Cache = run.Options.Cache, SourceDateEpoch = run.Options.SourceDateEpoch });
+        run.Packages = new PackageInstallStep(new PackageInstallOptions { Cache = run.Options.Cache, SourceDateEpoch = run.Options.SourceDateEpoch, Pin = run.Options.Pin });
         await run.Packages.ResolveAsync(run.Loaded, run.Plan.Request, run.RootPath, run.Progress, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -18,14 +18,18 @@ public static class DiskWriter
     /// a whole disk that has partitions, rightly). <paramref name="made"/> is called after each one.
     /// </summary>
     public static async Task FormatAsync(string target, DiskLayout layout, IReadOnlyDictionary<string, string> trees, bool device,
-        Action<LaidOutPartition, int> made, CancellationToken cancellationToken)
+        Action<LaidOutPartition, int> made, CancellationToken cancellationToken, IReadOnlySet<string>? preservedMtimes = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(made);
         int count = 0;
         foreach (var p in layout.Partitions)
         {
-            var filesystem = p.Filesystem with { SourceDirectory = p.Planned.MountPoint is { } mp ? trees[mp] : null };
+            var filesystem = p.Filesystem with
+            {
+                SourceDirectory = p.Planned.MountPoint is { } mp ? trees[mp] : null,
+                PreservedMtimes = p.Planned.MountPoint is { } at && preservedMtimes is { Count: > 0 } ? PackagedMtimes.Below(preservedMtimes, at) : null,
+            };
             var where = target;
             if (device)
             {

@@ -8,9 +8,9 @@ using Keel.DiskImages;
 using Keel.Errors;
 using Keel.Install;
 using Keel.Install.Engine;
+using Keel.Install.Signing;
 using Keel.Media.Boot;
 using Keel.Media.Iso;
-using Keel.Media.Signing;
 using Keel.Progress;
 
 namespace Keel.Media.Build;

@@ -5,7 +5,7 @@ using Keel.Config.Model;
 using Keel.Config.Presets;
 using Keel.Install;
 using Keel.Install.Processes;
-using Keel.Media.Signing;
+using Keel.Install.Signing;
 using Keel.Progress;
 using Keel.Repository.Definitions;
 

@@ -1,4 +1,4 @@
-using Keel.Media.Signing;
+using Keel.Install.Signing;
 
 namespace Keel.Media.Build;
 

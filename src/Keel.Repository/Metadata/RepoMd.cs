@@ -16,6 +16,9 @@ public sealed record RepoMdData(
 /// <summary>A parsed repomd.xml: the revision and the metadata files it lists, in document order.</summary>
 public sealed record RepoMdDocument(string? Revision, IReadOnlyList<RepoMdData> Data)
 {
+    /// <summary>SHA-256 (hex) of the repomd.xml bytes this was read from, set by the loader; null when read otherwise.</summary>
+    public string? Sha256 { get; init; }
+
     /// <summary>The entry of exactly this type, or null.</summary>
     public RepoMdData? Find(string type)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Keel.Errors;
 using Keel.Processes;
 
-namespace Keel.Media.Signing;
+namespace Keel.Install.Signing;
 
 /// <summary>A secret key in the user's gpg keyring: its long key id, fingerprint and creation time.</summary>
 public sealed record GpgKey(string KeyId, string Fingerprint, long CreatedSeconds);
@@ -69,6 +69,23 @@ public sealed class GpgSigner
         return result.Output.Contains("BEGIN PGP PUBLIC KEY BLOCK", StringComparison.Ordinal)
             ? result.Output
             : throw new KeelException(ReasonCodes.InvalidInput, Key.Fingerprint, $"--signing-key {Key.KeyId}: gpg exported no public key");
+    }
+
+    /// <summary>The armored detached signature of <paramref name="data"/> (signed from a private temporary file).</summary>
+    public async Task<byte[]> SignBytesAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("keel-sign-");
+        try
+        {
+            var file = Path.Combine(scratch.FullName, "data");
+            await File.WriteAllBytesAsync(file, data, cancellationToken).ConfigureAwait(false);
+            await SignAsync(file, file + ".asc", cancellationToken).ConfigureAwait(false);
+            return await File.ReadAllBytesAsync(file + ".asc", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
     }
 
     /// <summary>Writes the armored detached signature of <paramref name="file"/> to <paramref name="signature"/>.</summary>
