@@ -7,8 +7,9 @@
 #   tests/agent-package/build.sh [DEST]      (default .work/agent-repo)
 #
 # A second run with unchanged inputs does nothing (DEST/.stamp holds the input hash). DEST is built beside
-# itself and renamed into place, so it is never half-built. The repository is unsigned: configs using it
-# set gpgcheck: false for it (the fixture distribution's own repository stays signed).
+# itself and renamed into place, so it is never half-built. The packages are signed with the fixture distribution's key
+# when its repository has been built (as keel validate expects of every installed package); the repository metadata
+# is not signed, so configs using it set gpgcheck: false for it.
 set -euo pipefail
 
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,10 +26,18 @@ for t in dotnet rpmbuild createrepo_c sha256sum; do
     command -v "$t" >/dev/null || die "$t not found; run scripts/setup-host.sh"
 done
 
+# The fixture distribution's signing key, when its repository has been built (KEEL_FIXTURE_REPO or the default path).
+fixture_repo=${KEEL_FIXTURE_REPO:-$REPO_ROOT/.work/fixture-repo}
+FIXTURE_GNUPG=
+[[ -f $fixture_repo/.keel-build/gnupg/pubring.kbx ]] && FIXTURE_GNUPG=$fixture_repo/.keel-build/gnupg
+readonly FIXTURE_GNUPG
+
 input_hash=$(
     cd "$REPO_ROOT"
     {
         cat "$HERE/build.sh"
+        # A new fixture key means new signatures.
+        [[ -z $FIXTURE_GNUPG ]] || cat "$fixture_repo/RPM-GPG-KEY-keel-fixture" 2>/dev/null
         # All of src/: keel-agent's project references reach several assemblies (Keel.Errors, Keel.Processes, ...), and a
         # list of them here went stale once already; rebuilding on any source change is cheap next to a stale agent.
         # The keel package also carries the presets, the schema, README.md and docs/.
@@ -123,6 +132,20 @@ SOURCE_DATE_EPOCH=$EPOCH rpmbuild -bb --nodeps --quiet \
 
 mkdir -p "$work/repo/Packages"
 find "$work/rpmbuild/RPMS" -name '*.rpm' -exec mv -t "$work/repo/Packages" {} +
+# Signed with the fixture distribution's key when that repository is at hand (scripts/test.sh builds it first): these
+# packages then verify as the distribution's own, which keel validate and keel-validate check for every package.
+if [[ -n $FIXTURE_GNUPG ]]; then
+    gnupg=$(mktemp -d "${TMPDIR:-/tmp}/keel-agent-gnupg.XXXXXX")
+    cp -a "$FIXTURE_GNUPG/." "$gnupg/"
+    chmod 700 "$gnupg"
+    fpr=$(GNUPGHOME=$gnupg gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" {print $10; exit}')
+    [[ -n $fpr ]] || die "no secret key in $FIXTURE_GNUPG"
+    log "signing with the fixture key $fpr"
+    GNUPGHOME=$gnupg rpmsign --addsign --define "_gpg_name $fpr" --define "_gpg_path $gnupg" \
+        --define "__gpg $(command -v gpg)" "$work/repo/Packages"/*.rpm >&2 || die "rpmsign of the agent packages failed"
+    GNUPGHOME=$gnupg gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+    rm -rf -- "$gnupg"
+fi
 createrepo_c --quiet --revision "$EPOCH" --set-timestamp-to-revision "$work/repo" >&2
 printf '%s\n' "$input_hash" >"$work/repo/.stamp"
 
