@@ -46,7 +46,7 @@ public sealed record SystemInventory
             ? OsRelease.Parse(text)
             : null;
         var manifestBytes = target.ReadAllBytesOrNull("/" + ImageManifestPaths.ManifestRelative);
-        var manifest = manifestBytes is null ? null : ImageManifestReader.Parse(manifestBytes, $"{description}: /{ImageManifestPaths.ManifestRelative}");
+        var manifest = manifestBytes is null ? null : ImageManifestJson.Parse(manifestBytes, $"{description}: /{ImageManifestPaths.ManifestRelative}");
         return new SystemInventory
         {
             Description = description,

@@ -37,9 +37,9 @@ internal static class ManifestCheck
         string? parseError = null;
         try
         {
-            manifest = JsonSerializer.Deserialize(bytes, ValidationJsonContext.Default.ImageManifestDocument);
+            manifest = ImageManifestJson.Parse(bytes, "/" + ImageManifestPaths.ManifestRelative);
         }
-        catch (JsonException e)
+        catch (InvalidDataException e)
         {
             parseError = e.Message;
         }

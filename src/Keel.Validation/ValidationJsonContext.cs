@@ -31,5 +31,4 @@ public sealed record ValidationJsonReport(string System, bool Passed, int Pass, 
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ValidationJsonReport))]
-[JsonSerializable(typeof(ImageManifestDocument))]
 public sealed partial class ValidationJsonContext : JsonSerializerContext;

@@ -86,7 +86,7 @@ public sealed class ValidationRoot : IDisposable
         };
         var path = Path.Combine(root, ImageManifestPaths.ManifestRelative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(manifest, ValidationJsonContext.Default.ImageManifestDocument));
+        File.WriteAllBytes(path, ImageManifestJson.Serialize(manifest));
         File.Delete(path + ".asc");
         Tool.Check("gpg", ["--batch", "--yes", "--armor", "--detach-sign", "--output", path + ".asc", path],
             new Dictionary<string, string> { ["GNUPGHOME"] = gnupgHome ?? GnupgHome });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Keel.Advisories;
 using Keel.Errors;
+using Keel.ImageManifest;
 using Keel.Inspection;
 using Keel.Sbom;
 
@@ -80,7 +81,7 @@ internal static class DiffCommand
 
         if (StartsWithBrace(path))
         {
-            return SystemSnapshot.FromManifest(ImageManifestReader.ReadFile(path), $"manifest {path}");
+            return SystemSnapshot.FromManifest(ImageManifestJson.Load(path), $"manifest {path}");
         }
 
         await using var image = await InspectedSystem.OpenImageAsync(path, cancellationToken).ConfigureAwait(false);
