@@ -141,7 +141,7 @@ public sealed class OpenPgpKeyRing
             {
                 foreach (var v in plan.Verifiers)
                 {
-                    v.Signature.Update(buffer, 0, n);
+                    v.Signature.Update(buffer.AsSpan(0, n));
                 }
             }
         }
@@ -263,8 +263,7 @@ public sealed class OpenPgpKeyRing
                 return new SignatureCheck(SignatureStatus.Bad, info.IssuerKeyId, alg, $"{alg} signature by key {info.IssuerKeyId} refused: {late}");
             }
 
-            sig.InitVerify(entry.Key);
-            plan.Verifiers.Add(new Verifier(sig, info, entry));
+            plan.Verifiers.Add(new Verifier(DocumentSignatureVerifier.Start(sig, entry), info, entry));
             return null;
         }
         catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException or NotImplementedException or UnsupportedPacketVersionException
@@ -387,7 +386,7 @@ public sealed class OpenPgpKeyRing
 
     private static string Fingerprint(PgpPublicKey key) => Convert.ToHexString(key.GetFingerprint());
 
-    private sealed record Verifier(PgpSignature Signature, SignaturePacketInfo Info, KeyEntry Key);
+    private sealed record Verifier(DocumentSignatureVerifier Signature, SignaturePacketInfo Info, KeyEntry Key);
 
     private sealed class Plan
     {

@@ -31,7 +31,6 @@ public static class SystemValidator
 
         var installed = database?.Packages;
         var accounts = RootAccounts.Read(root);
-        SkipModulusProofs();
         var keys = TrustedKeys.Load(options, root, database);
 
         ImageManifestDocument? manifest = null;
@@ -47,12 +46,4 @@ public static class SystemValidator
         results.AddRange(PlatformSecurityCheck.Run(root, installed, options));
         return new ValidationReport(description, results);
     }
-
-    // BouncyCastle proves an RSA modulus composite (Miller-Rabin over 3072 bits: ~0.15 s under NativeAOT) every time it
-    // builds a key, i.e. once per package signature: 15 s for 98 packages against 0.2 s for rpm -Va (bench/validate).
-    // The proof guards against a crafted key with a prime modulus, against which anyone could forge; but only trusted
-    // keys verify anything here, and whoever can make a key trusted can sign with it anyway. The cheap checks (odd, no
-    // small factors, size) stay. BouncyCastle reads this setting from the environment only.
-    private static void SkipModulusProofs() =>
-        Environment.SetEnvironmentVariable("Org.BouncyCastle.Rsa.MaxMRTests", "0");
 }

@@ -35,7 +35,7 @@ internal sealed class GpgHome : IDisposable
         return File.ReadAllBytes(path);
     }
 
-    public byte[] SignDetached(byte[] data, string signer, bool armor)
+    public byte[] SignDetached(byte[] data, string signer, bool armor, params string[] options)
     {
         var input = Path.Combine(Dir, "data-" + Guid.NewGuid().ToString("n"));
         File.WriteAllBytes(input, data);
@@ -46,6 +46,7 @@ internal sealed class GpgHome : IDisposable
             args.Add("--armor");
         }
 
+        args.AddRange(options);
         args.AddRange(["--detach-sign", input]);
         Run([.. args]);
         return File.ReadAllBytes(output);
