@@ -47,7 +47,15 @@ public sealed class CertifiedImageFixture : IDisposable
     /// <summary>The signed raw image of <paramref name="preset"/>, built on first use.</summary>
     public Task<string> ImageAsync(string preset) => _images.GetOrAdd(preset, p => new Lazy<Task<string>>(() => BuildAsync(p))).Value;
 
-    public void Dispose() => EndToEnd.DeleteQuietly(Work);
+    public void Dispose()
+    {
+        // gpg started an agent for the private home; end it before the home goes.
+        RunAllowingFailure("gpgconf", "--homedir", GnupgHome, "--kill", "all");
+        EndToEnd.DeleteQuietly(Work);
+    }
+
+    private static string GpgPath() =>
+        Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "gpg")).FirstOrDefault(File.Exists) ?? "/usr/bin/gpg";
 
     public string Gpg(params string[] args) => Run("gpg", ["--homedir", GnupgHome, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", .. args]);
 
@@ -95,7 +103,7 @@ public sealed class CertifiedImageFixture : IDisposable
             File.Copy(from, to);
         }
 
-        Run("rpmsign", ["--define", $"_gpg_name {Fingerprint}", "--define", $"_gpg_path {GnupgHome}", "--addsign", .. copies]);
+        Run("rpmsign", ["--define", $"_gpg_name {Fingerprint}", "--define", $"_gpg_path {GnupgHome}", "--define", "__gpg " + GpgPath(), "--addsign", .. copies]);
         Run("createrepo_c", "--quiet", repo);
         return repo;
     }

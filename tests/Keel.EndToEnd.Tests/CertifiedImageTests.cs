@@ -84,6 +84,7 @@ public sealed class CertifiedImageTests(CertifiedImageFixture fixture, ITestOutp
             File.Delete(manifest + ".asc");
             CertifiedImageFixture.Run("gpg", "--homedir", otherHome, "--batch", "--armor", "--output", manifest + ".asc", "--detach-sign", manifest);
         });
+        CertifiedImageFixture.RunAllowingFailure("gpgconf", "--homedir", otherHome, "--kill", "all");
 
         var (exit, stdout, _) = await Keel("validate", "--image", copy, "--key", CertifiedImageFixture.DistributionKey);
         output.WriteLine(stdout);
