@@ -73,8 +73,6 @@ public sealed class CertifiedImageFixture : IDisposable
               include:
                 - keel-validate
                 - keel-agent
-                # keel-validate's .NET hashing loads libssl at run time and its package does not require it yet.
-                - openssl-libs
             services:
               enable:
                 - keel-agent-local.service
