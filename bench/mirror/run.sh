@@ -2,10 +2,11 @@
 # keel mirror sync against dnf reposync of the same repository, served by python3 -m http.server on
 # loopback: the first sync into an empty directory and a re-sync with nothing changed upstream.
 #
-#   bench/mirror/run.sh [--runs N] [--repo DIR]
+#   bench/mirror/run.sh [--runs N] [--repo DIR] [--aot]
 #
 # The repository is the signed fixture repository (KEEL_FIXTURE_REPO, default .work/fixture-repo), or
-# --repo DIR (signed with the fixture key, RPM-GPG-KEY-keel-fixture inside). keel (a Release build, run with dotnet) verifies repomd.xml's signature,
+# --repo DIR (signed with the fixture key, RPM-GPG-KEY-keel-fixture inside). keel (a Release build run with dotnet, or
+# with --aot the NativeAOT binary from the keel RPM in KEEL_AGENT_REPO, as shipped) verifies repomd.xml's signature,
 # every checksum and every package signature and publishes a snapshot; dnf reposync --download-metadata
 # (repo_gpgcheck=1) verifies repomd.xml's signature and the checksums (its --gpgcheck needs the key in the
 # host rpmdb, so packages are not signature-checked: the anchor does less work). Prints the median wall
@@ -18,12 +19,14 @@ readonly REPO_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
 die() { printf 'bench/mirror: error: %s\n' "$*" >&2; exit 1; }
 
 runs=3
+aot=0
 repo=${KEEL_FIXTURE_REPO:-$REPO_ROOT/.work/fixture-repo}
 while (($#)); do
     case $1 in
         --runs) (($# >= 2)) || die "--runs needs a number"; runs=$2; shift ;;
         --repo) (($# >= 2)) || die "--repo needs a directory"; repo=$2; shift ;;
-        -h|--help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --aot) aot=1 ;;
+        -h|--help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
     shift
@@ -42,7 +45,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build "$REPO_ROOT/src/Keel.Cli" -c Release -o "$work/keel" -nologo -v quiet >&2 || die "dotnet build of src/Keel.Cli failed"
+if ((aot)); then
+    # The NativeAOT keel as the keel RPM ships it (tests/agent-package/build.sh), without dotnet's start and JIT.
+    rpm_file=$(find "${KEEL_AGENT_REPO:-$REPO_ROOT/.work/agent-repo}/Packages" -name 'keel-[0-9]*.rpm' 2>/dev/null | head -n 1)
+    [[ -n $rpm_file ]] || die "--aot: no keel RPM in ${KEEL_AGENT_REPO:-$REPO_ROOT/.work/agent-repo} (build it with tests/agent-package/build.sh)"
+    mkdir -p "$work/aot"
+    (cd "$work/aot" && rpm2cpio "$rpm_file" | cpio -idm --quiet) || die "--aot: could not unpack $rpm_file"
+    keel=("$work/aot/usr/libexec/keel/keel")
+    [[ -x ${keel[0]} ]] || die "--aot: $rpm_file has no usr/libexec/keel/keel"
+else
+    dotnet build "$REPO_ROOT/src/Keel.Cli" -c Release -o "$work/keel" -nologo -v quiet >&2 || die "dotnet build of src/Keel.Cli failed"
+    keel=(dotnet "$work/keel/keel.dll")
+fi
 
 packages=$(find "$repo/Packages" -name '*.rpm' | wc -l)
 bytes=$(du -sb "$repo/Packages" | cut -f1)
@@ -69,7 +83,7 @@ timed() {
     echo $(((end - start) / 1000000))
 }
 
-keel_sync() { dotnet "$work/keel/keel.dll" mirror sync --progress plain --key "$key" "bench=$url" "$1"; }
+keel_sync() { "${keel[@]}" mirror sync --progress plain --key "$key" "bench=$url" "$1"; }
 dnf_sync() {
     dnf -q -y reposync -c "$work/dnf.conf" --releasever=4 --setopt=reposdir="$work/repos.d" \
         --setopt=cachedir="$2" --repoid=bench --download-metadata -p "$1"
