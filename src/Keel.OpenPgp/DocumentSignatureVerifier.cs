@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto;
@@ -16,8 +17,9 @@ namespace Keel.OpenPgp;
 /// <see cref="RsaKeyParameters"/> and so re-runs its Miller-Rabin validity check of the modulus (100-270 ms for a 3072-bit
 /// key) for every signature. This class hashes exactly what <see cref="PgpSignature.Update(ReadOnlySpan{byte})"/> and
 /// <see cref="PgpSignature.Verify"/> hash for a v3/v4 binary document (the data, then the signature trailer:
-/// the hashed subpacket area and its length trailer) into the same BouncyCastle <see cref="RsaDigestSigner"/>, with the
-/// same PKCS#1 v1.5 check. Everything else (text signatures, DSA, ECDSA, EdDSA, other hashes) goes through
+/// the hashed subpacket area and its length trailer), and checks PKCS#1 v1.5 with .NET's <see cref="RSA"/> (OpenSSL)
+/// imported once per key from that validated conversion (SHA-224, which .NET does not name, with BouncyCastle's
+/// <see cref="RsaDigestSigner"/> on the same cached key). Everything else (text signatures, DSA, ECDSA, EdDSA, other hashes) goes through
 /// BouncyCastle's own path unchanged.
 /// </remarks>
 internal sealed class DocumentSignatureVerifier
@@ -25,14 +27,29 @@ internal sealed class DocumentSignatureVerifier
     private readonly PgpSignature _signature;
     private readonly ISigner? _signer;
 
+    private readonly RSA? _rsa;
+    private readonly IncrementalHash? _hash;
+    private readonly HashAlgorithmName _hashName;
+
     private DocumentSignatureVerifier(PgpSignature signature, ISigner? signer)
     {
         _signature = signature;
         _signer = signer;
     }
 
+    private DocumentSignatureVerifier(PgpSignature signature, RSA rsa, HashAlgorithmName hashName)
+    {
+        _signature = signature;
+        _rsa = rsa;
+        _hashName = hashName;
+        _hash = IncrementalHash.CreateHash(hashName);
+    }
+
     /// <summary>True when the signature is hashed by Keel with the key's cached parameters (false: BouncyCastle's path).</summary>
-    public bool UsesCachedKey => _signer is not null;
+    public bool UsesCachedKey => _signer is not null || _rsa is not null;
+
+    /// <summary>True when the RSA public operation runs in .NET's RSA (OpenSSL) rather than in BouncyCastle's managed one.</summary>
+    public bool UsesPlatformRsa => _rsa is not null;
 
     /// <summary>Prepares checking <paramref name="signature"/> by <paramref name="entry"/>'s key.</summary>
     /// <exception cref="PgpException">The key cannot be used with this signature.</exception>
@@ -47,6 +64,11 @@ internal sealed class DocumentSignatureVerifier
             && DigestName(signature.HashAlgorithm) is { } digest
             && entry.VerificationKey is RsaKeyParameters { IsPrivate: false } key)
         {
+            if (PlatformHash(signature.HashAlgorithm) is { } hashName && entry.Rsa is { } rsa)
+            {
+                return new DocumentSignatureVerifier(signature, rsa, hashName);
+            }
+
             var signer = new RsaDigestSigner(DigestUtilities.GetDigest(digest));
             signer.Init(false, key);
             return new DocumentSignatureVerifier(signature, signer);
@@ -59,7 +81,11 @@ internal sealed class DocumentSignatureVerifier
     /// <summary>Adds signed data.</summary>
     public void Update(ReadOnlySpan<byte> data)
     {
-        if (_signer is null)
+        if (_hash is not null)
+        {
+            _hash.AppendData(data);
+        }
+        else if (_signer is null)
         {
             _signature.Update(data);
         }
@@ -72,6 +98,24 @@ internal sealed class DocumentSignatureVerifier
     /// <summary>Hashes the signature trailer and checks the signature value; true when it matches the data.</summary>
     public bool Verify()
     {
+        if (_hash is not null && _rsa is not null)
+        {
+            // The same bytes RsaDigestSigner would hash: the data, then the trailer (hashed subpackets and their length).
+            _hash.AppendData(_signature.GetSignatureTrailer());
+            byte[] digest = _hash.GetHashAndReset();
+            // An OpenPGP MPI drops leading zero bytes; PKCS#1 wants the signature as long as the modulus.
+            byte[] mpi = _signature.GetSignature();
+            int length = (_rsa.KeySize + 7) / 8;
+            if (mpi.Length > length)
+            {
+                return false;
+            }
+
+            byte[] padded = new byte[length];
+            mpi.CopyTo(padded, length - mpi.Length);
+            return _rsa.VerifyHash(digest, padded, _hashName, RSASignaturePadding.Pkcs1);
+        }
+
         if (_signer is null)
         {
             return _signature.Verify();
@@ -83,6 +127,15 @@ internal sealed class DocumentSignatureVerifier
     }
 
     /// <summary>BouncyCastle digest names of the hashes accepted for RSA data signatures; null leaves the signature to BouncyCastle.</summary>
+    // SHA-224 has no HashAlgorithmName: it stays on BouncyCastle's signer, with the cached key.
+    private static HashAlgorithmName? PlatformHash(HashAlgorithmTag hash) => hash switch
+    {
+        HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
+        HashAlgorithmTag.Sha384 => HashAlgorithmName.SHA384,
+        HashAlgorithmTag.Sha512 => HashAlgorithmName.SHA512,
+        _ => null,
+    };
+
     private static string? DigestName(HashAlgorithmTag hash) => hash switch
     {
         HashAlgorithmTag.Sha224 => "SHA-224",

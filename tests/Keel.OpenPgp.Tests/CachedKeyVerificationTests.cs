@@ -57,6 +57,7 @@ public sealed class CachedKeyVerificationTests(RsaKeysFixture keys) : IClassFixt
         Assert.True(BouncyCastleVerifies(fpr, Data, sig));
         var (verifier, _) = Direct(fpr, sig);
         Assert.True(verifier.UsesCachedKey, "an RSA binary signature must take the cached-key path");
+        Assert.True(verifier.UsesPlatformRsa, $"an RSA {hash} signature must be checked by .NET's RSA");
         verifier.Update(Data);
         Assert.True(verifier.Verify());
     }
