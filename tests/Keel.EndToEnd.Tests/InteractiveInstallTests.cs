@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Keel.Cli;
+using Keel.ImageManifest;
 using Xunit.Abstractions;
 
 namespace Keel.EndToEnd.Tests;
@@ -132,14 +134,17 @@ public sealed partial class InteractiveInstallTests(InstallerMediumFixture mediu
 
         var knownHosts = Path.Combine(_work, name + ".known_hosts");
         var (id, hostname, _) = Ssh(privateKey, port, knownHosts, "id; hostname", console);
-        var inventory = Ssh(privateKey, port, knownHosts, "echo KEEL-RPM; echo '" + AdminPassword + "' | sudo -S -p '' rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n' | sort; echo KEEL-PASSWD; cat /etc/passwd; echo KEEL-GROUP; cat /etc/group; echo KEEL-END", console).Output;
+        // The package list from the image manifest the install wrote from the rpmdb (world-readable): the fixture's sudo is
+        // a stand-in, and rpm as a user cannot open the SQLite rpmdb in WAL mode.
+        var inventory = Ssh(privateKey, port, knownHosts, "echo KEEL-RPM; cat /" + ImageManifestPaths.ManifestRelative + "; echo; echo KEEL-PASSWD; cat /etc/passwd; echo KEEL-GROUP; cat /etc/group; echo KEEL-END", console).Output;
         var scan = InteractiveHostTools.Run("ssh-keyscan", ["-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"]);
         var fingerprints = InteractiveHostTools.Run("ssh-keygen", ["-lf", "-"], stdin: scan);
         return new InstalledMachine(
             id,
             hostname,
             Fingerprint().Matches(fingerprints).Select(m => m.Value).ToList(),
-            EndToEnd.Between(inventory, "KEEL-RPM", "KEEL-PASSWD"),
+            [.. ImageManifestJson.Parse(Encoding.UTF8.GetBytes(string.Join('\n', EndToEnd.Between(inventory, "KEEL-RPM", "KEEL-PASSWD"))), name + ": /" + ImageManifestPaths.ManifestRelative)
+                .Packages.Select(p => p.Nevra).Order(StringComparer.Ordinal)],
             EndToEnd.Between(inventory, "KEEL-PASSWD", "KEEL-GROUP"),
             EndToEnd.Between(inventory, "KEEL-GROUP", "KEEL-END"));
     }
