@@ -137,12 +137,19 @@ public sealed partial class InteractiveInstallTests(InstallerMediumFixture mediu
         // The package list from the image manifest the install wrote from the rpmdb (world-readable): the fixture's sudo is
         // a stand-in, and rpm as a user cannot open the SQLite rpmdb in WAL mode.
         var inventory = Ssh(privateKey, port, knownHosts, "echo KEEL-RPM; cat /" + ImageManifestPaths.ManifestRelative + "; echo; echo KEEL-PASSWD; cat /etc/passwd; echo KEEL-GROUP; cat /etc/group; echo KEEL-END", console).Output;
-        var scan = InteractiveHostTools.Run("ssh-keyscan", ["-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"]);
-        var fingerprints = InteractiveHostTools.Run("ssh-keygen", ["-lf", "-"], stdin: scan);
+        // ssh-keyscan gives up on a key type after its timeout (5 s by default), which a loaded TCG guest can exceed: one run
+        // returned two of the three keys. Longer timeout, and a second scan when a type is missing.
+        var offered = new SortedSet<string>(StringComparer.Ordinal);
+        for (int attempt = 0; attempt < 3 && offered.Count < 3; attempt++)
+        {
+            var scan = InteractiveHostTools.Run("ssh-keyscan", ["-T", "30", "-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"]);
+            offered.UnionWith(Fingerprint().Matches(InteractiveHostTools.Run("ssh-keygen", ["-lf", "-"], stdin: scan)).Select(m => m.Value));
+        }
+
         return new InstalledMachine(
             id,
             hostname,
-            Fingerprint().Matches(fingerprints).Select(m => m.Value).ToList(),
+            [.. offered],
             [.. ImageManifestJson.Parse(Encoding.UTF8.GetBytes(string.Join('\n', EndToEnd.Between(inventory, "KEEL-RPM", "KEEL-PASSWD"))), name + ": /" + ImageManifestPaths.ManifestRelative)
                 .Packages.Select(p => p.Nevra).Order(StringComparer.Ordinal)],
             EndToEnd.Between(inventory, "KEEL-PASSWD", "KEEL-GROUP"),
