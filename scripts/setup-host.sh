@@ -7,7 +7,6 @@ packages=(
   rpm rpm2cpio cpio            # rpm, rpmbuild, rpmsign, rpmkeys; payload extraction for side-by-side tests
   createrepo-c                 # createrepo_c, modifyrepo_c
   dnf libsolv-tools            # the resolvers Keel is checked against (dnf, testsolv, repo2solv)
-  dnf-plugins-core             # dnf reposync, the anchor of bench/mirror
   gnupg                        # throwaway signing key of the fixture distribution
   zstd xz-utils bzip2 gzip     # metadata and payload compressions
   libxml2-utils                # xmllint, used by tests to cross-check XML readers
