@@ -10,7 +10,7 @@ namespace Keel.OpenPgp;
 
 /// <summary>
 /// Checks one binary document signature against data fed to it, using the signing key's RSA parameters converted once per
-/// key (<see cref="KeyEntry.VerificationKey"/>) rather than once per signature.
+/// key (<see cref="KeyEntry.Rsa"/>, <see cref="KeyEntry.VerificationKey"/>) rather than once per signature.
 /// </summary>
 /// <remarks>
 /// BouncyCastle's <see cref="PgpSignature.InitVerify"/> calls <see cref="PgpPublicKey.GetKey"/>, which builds a new
@@ -18,7 +18,7 @@ namespace Keel.OpenPgp;
 /// key) for every signature. This class hashes exactly what <see cref="PgpSignature.Update(ReadOnlySpan{byte})"/> and
 /// <see cref="PgpSignature.Verify"/> hash for a v3/v4 binary document (the data, then the signature trailer:
 /// the hashed subpacket area and its length trailer), and checks PKCS#1 v1.5 with .NET's <see cref="RSA"/> (OpenSSL)
-/// imported once per key from that validated conversion (SHA-224, which .NET does not name, with BouncyCastle's
+/// imported once per key after the same validity checks (<see cref="RsaModulusCheck"/>; SHA-224, which .NET does not name, with BouncyCastle's
 /// <see cref="RsaDigestSigner"/> on the same cached key). Everything else (text signatures, DSA, ECDSA, EdDSA, other hashes) goes through
 /// BouncyCastle's own path unchanged.
 /// </remarks>
@@ -61,12 +61,18 @@ internal sealed class DocumentSignatureVerifier
         if (signature.Version is 3 or 4
             && signature.SignatureType == PgpSignature.BinaryDocument
             && signature.KeyAlgorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign
-            && DigestName(signature.HashAlgorithm) is { } digest
-            && entry.VerificationKey is RsaKeyParameters { IsPrivate: false } key)
+            && DigestName(signature.HashAlgorithm) is { } digest)
         {
+            // Rsa first: it validates the key without BouncyCastle's conversion, which is only made when needed.
             if (PlatformHash(signature.HashAlgorithm) is { } hashName && entry.Rsa is { } rsa)
             {
                 return new DocumentSignatureVerifier(signature, rsa, hashName);
+            }
+
+            if (entry.VerificationKey is not RsaKeyParameters { IsPrivate: false } key)
+            {
+                signature.InitVerify(entry.Key);
+                return new DocumentSignatureVerifier(signature, null);
             }
 
             var signer = new RsaDigestSigner(DigestUtilities.GetDigest(digest));
@@ -102,18 +108,7 @@ internal sealed class DocumentSignatureVerifier
         {
             // The same bytes RsaDigestSigner would hash: the data, then the trailer (hashed subpackets and their length).
             _hash.AppendData(_signature.GetSignatureTrailer());
-            byte[] digest = _hash.GetHashAndReset();
-            // An OpenPGP MPI drops leading zero bytes; PKCS#1 wants the signature as long as the modulus.
-            byte[] mpi = _signature.GetSignature();
-            int length = (_rsa.KeySize + 7) / 8;
-            if (mpi.Length > length)
-            {
-                return false;
-            }
-
-            byte[] padded = new byte[length];
-            mpi.CopyTo(padded, length - mpi.Length);
-            return _rsa.VerifyHash(digest, padded, _hashName, RSASignaturePadding.Pkcs1);
+            return VerifyPkcs1(_rsa, _hash.GetHashAndReset(), _signature.GetSignature(), _hashName);
         }
 
         if (_signer is null)
@@ -126,9 +121,24 @@ internal sealed class DocumentSignatureVerifier
         return _signer.VerifySignature(_signature.GetSignature());
     }
 
-    /// <summary>BouncyCastle digest names of the hashes accepted for RSA data signatures; null leaves the signature to BouncyCastle.</summary>
+    /// <summary>Checks an OpenPGP RSA signature value (<paramref name="mpi"/>) over <paramref name="digest"/> with PKCS#1 v1.5.</summary>
+    internal static bool VerifyPkcs1(RSA rsa, byte[] digest, byte[] mpi, HashAlgorithmName hashName)
+    {
+        // An OpenPGP MPI drops leading zero bytes; PKCS#1 wants the signature as long as the modulus.
+        int length = (rsa.KeySize + 7) / 8;
+        if (mpi.Length > length)
+        {
+            return false;
+        }
+
+        byte[] padded = new byte[length];
+        mpi.CopyTo(padded, length - mpi.Length);
+        return rsa.VerifyHash(digest, padded, hashName, RSASignaturePadding.Pkcs1);
+    }
+
+    /// <summary>The .NET name of a hash .NET's RSA verifies; null leaves the signature to BouncyCastle.</summary>
     // SHA-224 has no HashAlgorithmName: it stays on BouncyCastle's signer, with the cached key.
-    private static HashAlgorithmName? PlatformHash(HashAlgorithmTag hash) => hash switch
+    internal static HashAlgorithmName? PlatformHash(HashAlgorithmTag hash) => hash switch
     {
         HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
         HashAlgorithmTag.Sha384 => HashAlgorithmName.SHA384,
@@ -136,6 +146,7 @@ internal sealed class DocumentSignatureVerifier
         _ => null,
     };
 
+    /// <summary>BouncyCastle digest names of the hashes accepted for RSA data signatures; null leaves the signature to BouncyCastle.</summary>
     private static string? DigestName(HashAlgorithmTag hash) => hash switch
     {
         HashAlgorithmTag.Sha224 => "SHA-224",

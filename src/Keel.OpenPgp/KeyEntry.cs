@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace Keel.OpenPgp;
 
@@ -15,12 +14,11 @@ namespace Keel.OpenPgp;
 /// <remarks>
 /// A class rather than a record: a <c>with</c> copy holding another key would keep the first key's cached conversion.
 /// </remarks>
-internal sealed class KeyEntry(string keyId, PgpPublicKey? key, PgpPublicKey? primary, string? problem, string source, KeyPolicy? policy = null)
+internal sealed class KeyEntry(string keyId, PgpPublicKey? key, PgpPublicKey? primary, string? problem, string source, KeyPolicy? policy = null, CachedPublicKey? cached = null)
 {
-    // Converting an RSA key re-runs a Miller-Rabin check of its modulus (100-270 ms at 3072 bits), so it is done once per
-    // key, on first use, and shared by every signature the key checks. Lazy also keeps a conversion failure, so every
-    // signature by a broken key reports the same message.
-    private readonly Lazy<AsymmetricKeyParameter?> _verificationKey = new(() => key?.GetKey());
+    // Conversions are made once per key and shared by every signature it checks (and, when the ring loader passes
+    // them, by the self-signature checks of KeyPolicy).
+    private readonly CachedPublicKey? _cached = cached ?? (key is null ? null : new CachedPublicKey(key));
 
     /// <summary>16 lower-case hex digits.</summary>
     public string KeyId { get; } = keyId;
@@ -42,37 +40,9 @@ internal sealed class KeyEntry(string keyId, PgpPublicKey? key, PgpPublicKey? pr
 
     /// <summary>The key as BouncyCastle's signers take it, converted once; null when the key could not be parsed.</summary>
     /// <exception cref="PgpException">The key material is invalid.</exception>
-    public AsymmetricKeyParameter? VerificationKey => _verificationKey.Value;
+    public AsymmetricKeyParameter? VerificationKey => _cached?.VerificationKey;
 
-    /// <summary>
-    /// An RSA public key as .NET's RSA (OpenSSL) takes it, imported once from the validated conversion; null for other
-    /// algorithms, or when OpenSSL refuses the parameters (the BouncyCastle path then checks the signature).
-    /// </summary>
-    /// <remarks>BouncyCastle's managed RSA public operation costs ~1 ms per signature; OpenSSL's, microseconds.</remarks>
-    public RSA? Rsa => LazyInitializer.EnsureInitialized(ref _rsa, ref _rsaImported, ref _rsaLock, () => ImportRsa(VerificationKey));
-
-    private RSA? _rsa;
-    private bool _rsaImported;
-    private object? _rsaLock;
-
-    // From BouncyCastle's conversion, so the modulus has passed its validity check (once, shared with VerificationKey).
-    private static RSA? ImportRsa(AsymmetricKeyParameter? converted)
-    {
-        if (converted is not RsaKeyParameters { IsPrivate: false } rsa)
-        {
-            return null;
-        }
-
-        var imported = RSA.Create();
-        try
-        {
-            imported.ImportParameters(new RSAParameters { Modulus = rsa.Modulus.ToByteArrayUnsigned(), Exponent = rsa.Exponent.ToByteArrayUnsigned() });
-            return imported;
-        }
-        catch (CryptographicException)
-        {
-            imported.Dispose();
-            return null;
-        }
-    }
+    /// <summary>The key as .NET's RSA (OpenSSL) takes it, imported once; null for other algorithms (see <see cref="CachedPublicKey.Rsa"/>).</summary>
+    /// <exception cref="PgpException">The RSA key material is invalid.</exception>
+    public RSA? Rsa => _cached?.Rsa;
 }

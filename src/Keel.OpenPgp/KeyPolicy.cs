@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Bcpg.Sig;
@@ -13,9 +16,11 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
     private static readonly DateTime Sha1BindingCutoff = new(2023, 2, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Judges a primary key from its verified self-signatures and revocations.</summary>
-    public static KeyPolicy ForPrimary(PgpPublicKey primary, string id)
+    public static KeyPolicy ForPrimary(CachedPublicKey cachedPrimary, string id)
     {
-        if (HasValid(primary.GetSignaturesOfType(PgpSignature.KeyRevocation), s => s.VerifyCertification(primary), primary))
+        ArgumentNullException.ThrowIfNull(cachedPrimary);
+        var primary = cachedPrimary.Key;
+        if (HasValid(primary.GetSignaturesOfType(PgpSignature.KeyRevocation), cachedPrimary, new Certified(primary)))
         {
             return new KeyPolicy($"key {id} is revoked", null);
         }
@@ -29,7 +34,7 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
             {
                 if (sig.SignatureType is >= PgpSignature.DefaultCertification and <= PgpSignature.PositiveCertification
                     && (newest is null || sig.CreationTime > newest.CreationTime)
-                    && Verifies(sig, primary, s => s.VerifyCertification(uid, primary)))
+                    && Verifies(sig, cachedPrimary, new Certified(primary, UserId: uid)))
                 {
                     newest = sig;
                 }
@@ -47,14 +52,18 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
     }
 
     /// <summary>Judges a subkey from its verified binding signature, its primary key back-signature and revocations.</summary>
-    public static KeyPolicy ForSubkey(PgpPublicKey primary, KeyPolicy primaryPolicy, PgpPublicKey subkey, string id)
+    public static KeyPolicy ForSubkey(CachedPublicKey cachedPrimary, KeyPolicy primaryPolicy, CachedPublicKey cachedSubkey, string id)
     {
+        ArgumentNullException.ThrowIfNull(cachedPrimary);
+        ArgumentNullException.ThrowIfNull(primaryPolicy);
+        ArgumentNullException.ThrowIfNull(cachedSubkey);
+        var (primary, subkey) = (cachedPrimary.Key, cachedSubkey.Key);
         if (primaryPolicy.Refusal is { } inherited && !inherited.Contains("not certified", StringComparison.Ordinal))
         {
             return new KeyPolicy($"subkey {id}: {inherited}", primaryPolicy.Expires);
         }
 
-        if (HasValid(subkey.GetSignaturesOfType(PgpSignature.SubkeyRevocation), s => s.VerifyCertification(primary, subkey), primary))
+        if (HasValid(subkey.GetSignaturesOfType(PgpSignature.SubkeyRevocation), cachedPrimary, new Certified(primary, Subkey: subkey)))
         {
             return new KeyPolicy($"subkey {id} is revoked", null);
         }
@@ -62,7 +71,7 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
         PgpSignature? binding = null;
         foreach (PgpSignature sig in subkey.GetSignaturesOfType(PgpSignature.SubkeyBinding))
         {
-            if ((binding is null || sig.CreationTime > binding.CreationTime) && Verifies(sig, primary, s => s.VerifyCertification(primary, subkey)))
+            if ((binding is null || sig.CreationTime > binding.CreationTime) && Verifies(sig, cachedPrimary, new Certified(primary, Subkey: subkey)))
             {
                 binding = sig;
             }
@@ -93,7 +102,7 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
             }
         }
 
-        bool backed = backs.Any(b => b.SignatureType == PgpSignature.PrimaryKeyBinding && Verifies(b, subkey, s => s.VerifyCertification(primary, subkey)));
+        bool backed = backs.Any(b => b.SignatureType == PgpSignature.PrimaryKeyBinding && Verifies(b, cachedSubkey, new Certified(primary, Subkey: subkey)));
         return backed ? new KeyPolicy(null, expires) : new KeyPolicy($"signing subkey {id} has no valid primary key back-signature", expires);
     }
 
@@ -105,10 +114,10 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
 
     private static DateTime? Earliest(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : (a < b ? a : b);
 
-    private static bool HasValid(IEnumerable<PgpSignature> sigs, Func<PgpSignature, bool> verify, PgpPublicKey signer) =>
-        sigs.Any(s => Verifies(s, signer, verify));
+    private static bool HasValid(IEnumerable<PgpSignature> sigs, CachedPublicKey signer, Certified what) =>
+        sigs.Any(s => Verifies(s, signer, what));
 
-    private static bool Verifies(PgpSignature sig, PgpPublicKey signer, Func<PgpSignature, bool> verify)
+    private static bool Verifies(PgpSignature sig, CachedPublicKey signer, Certified what)
     {
         if (sig.HashAlgorithm is HashAlgorithmTag.MD5 or HashAlgorithmTag.MD2
             || (sig.HashAlgorithm is HashAlgorithmTag.Sha1 or HashAlgorithmTag.RipeMD160 && sig.CreationTime.ToUniversalTime() >= Sha1BindingCutoff))
@@ -118,8 +127,18 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
 
         try
         {
-            sig.InitVerify(signer);
-            return verify(sig);
+            if (sig.Version == 4
+                && sig.KeyAlgorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign
+                && DocumentSignatureVerifier.PlatformHash(sig.HashAlgorithm) is { } hashName
+                && signer.Rsa is { } rsa)
+            {
+                return VerifiesOnPlatformRsa(sig, rsa, hashName, what);
+            }
+
+            sig.InitVerify(signer.Key);
+            return what.Subkey is { } subkey ? sig.VerifyCertification(what.Primary, subkey)
+                : what.UserId is { } uid ? sig.VerifyCertification(uid, what.Primary)
+                : sig.VerifyCertification(what.Primary);
         }
         catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException
             or Org.BouncyCastle.Security.SecurityUtilityException)
@@ -129,4 +148,37 @@ internal sealed record KeyPolicy(string? Refusal, DateTime? Expires)
             return false;
         }
     }
+
+    // What BouncyCastle's VerifyCertification hashes for a v4 signature (RFC 4880 5.2.4): the primary key, then the user id
+    // or the subkey, then the signature trailer; checked with the signer's cached .NET RSA instead of a fresh conversion.
+    private static bool VerifiesOnPlatformRsa(PgpSignature sig, RSA rsa, HashAlgorithmName hashName, Certified what)
+    {
+        using var hash = IncrementalHash.CreateHash(hashName);
+        AppendKey(hash, what.Primary);
+        if (what.Subkey is { } subkey)
+        {
+            AppendKey(hash, subkey);
+        }
+        else if (what.UserId is { } uid)
+        {
+            byte[] id = Encoding.UTF8.GetBytes(uid);
+            Span<byte> header = [0xb4, 0, 0, 0, 0];
+            BinaryPrimitives.WriteInt32BigEndian(header[1..], id.Length);
+            hash.AppendData(header);
+            hash.AppendData(id);
+        }
+
+        hash.AppendData(sig.GetSignatureTrailer());
+        return DocumentSignatureVerifier.VerifyPkcs1(rsa, hash.GetHashAndReset(), sig.GetSignature(), hashName);
+    }
+
+    private static void AppendKey(IncrementalHash hash, PgpPublicKey key)
+    {
+        byte[] body = key.PublicKeyPacket.GetEncodedContents();
+        hash.AppendData([0x99, (byte)(body.Length >> 8), (byte)body.Length]);
+        hash.AppendData(body);
+    }
+
+    /// <summary>What a certification signature covers: the primary key alone, with a user id, or with a subkey.</summary>
+    private sealed record Certified(PgpPublicKey Primary, string? UserId = null, PgpPublicKey? Subkey = null);
 }

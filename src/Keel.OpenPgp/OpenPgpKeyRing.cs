@@ -331,17 +331,19 @@ public sealed class OpenPgpKeyRing
         {
             var ring = new PgpPublicKeyRing(binary.AsSpan(start, end - start).ToArray());
             var primary = ring.GetPublicKey();
-            var primaryPolicy = KeyPolicy.ForPrimary(primary, KeyIdCalculator.Format(primary.KeyId));
+            var cachedPrimary = new CachedPublicKey(primary);
+            var primaryPolicy = KeyPolicy.ForPrimary(cachedPrimary, KeyIdCalculator.Format(primary.KeyId));
             foreach (PgpPublicKey key in ring.GetPublicKeys())
             {
                 var id = KeyIdCalculator.Format(key.KeyId);
                 if (key.IsMasterKey)
                 {
-                    keys.TryAdd(id, new KeyEntry(id, key, null, null, sourceName, primaryPolicy));
+                    keys.TryAdd(id, new KeyEntry(id, key, null, null, sourceName, primaryPolicy, cachedPrimary));
                 }
                 else
                 {
-                    keys.TryAdd(id, new KeyEntry(id, key, primary, null, sourceName, KeyPolicy.ForSubkey(primary, primaryPolicy, key, id)));
+                    var cached = new CachedPublicKey(key);
+                    keys.TryAdd(id, new KeyEntry(id, key, primary, null, sourceName, KeyPolicy.ForSubkey(cachedPrimary, primaryPolicy, cached, id), cached));
                 }
             }
 

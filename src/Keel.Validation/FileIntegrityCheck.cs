@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Keel.Rpm;
@@ -42,8 +43,10 @@ internal static class FileIntegrityCheck
     {
         var perPackage = new List<ValidationResult>[packages.Count];
         var counts = new int[packages.Count];
-        // Hashing dominates; packages are independent, so they are verified in parallel and reported in rpmdb order.
-        Parallel.For(0, packages.Count, i =>
+        // Hashing dominates; packages are independent, so they are verified in parallel and reported in rpmdb order. The
+        // largest go first, one at a time per worker, so a kernel does not land last on one core while the other idles.
+        var largestFirst = Enumerable.Range(0, packages.Count).OrderByDescending(i => packages[i].Metadata.InstalledSize).ToArray();
+        Parallel.ForEach(Partitioner.Create(largestFirst, EnumerablePartitionerOptions.NoBuffering), i =>
         {
             var found = new List<ValidationResult>();
             counts[i] = VerifyPackage(packages[i], root, accounts, found);
