@@ -1,7 +1,9 @@
 using Keel.Installer.Api;
+using Microsoft.Win32.SafeHandles;
 using Keel.Installer.Service.Hosting;
 using Keel.Installer.Service.Session;
 using Keel.Installer.Tui;
+using Keel.Installer.Tui.Line;
 
 namespace Keel.Cli.Commands;
 
@@ -25,9 +27,16 @@ internal static class InstallerFrontEnd
     {
         using var client = InstallerApiClient.ForSocket(socket);
         return line
-            ? await new LineInstaller(client, Console.In, Console.Out).RunAsync(cancellationToken).ConfigureAwait(false)
+            ? await new LineInstaller(client, LineInput(), Console.Out, TerminalEcho.ForDescriptor(0)).RunAsync(cancellationToken).ConfigureAwait(false)
             : await TextInstaller.RunAsync(client, new TextUiOptions(), cancellationToken).ConfigureAwait(false);
     }
+
+    // Not Console.In, nor Console.OpenStandardInput(): on a tty both read through .NET's own line editor, which turns the
+    // kernel's echo off and echoes keys in user space, so a password would be printed whatever the line mode asks of the
+    // tty. Descriptor 0 read as a plain file stays in the kernel's canonical mode: TerminalEcho decides what is echoed,
+    // and the kernel does the line editing a serial console needs. A pipe or a file reads the same way.
+    private static StreamReader LineInput() =>
+        new(new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0), Console.InputEncoding, detectEncodingFromByteOrderMarks: false);
 
     /// <summary>Serves until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM); prints where it listens.</summary>
     public static async Task<int> ServeAsync(InstallerSessionOptions options, string socket, TextWriter output, CancellationToken cancellationToken)

@@ -7,9 +7,10 @@ namespace Keel.Installer.Tui;
 /// <summary>
 /// The installer for dumb serial consoles (keel.ui=line): the wizard's screens as numbered questions with the default in
 /// brackets; "?" lists the choices, "back" returns to the previous question, an error is printed and the question asked
-/// again. Every check is the service's.
+/// again. Every check is the service's. With <paramref name="echo"/> (the console's tty), passwords and the passphrase
+/// are typed without echo.
 /// </summary>
-public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWriter output)
+public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWriter output, TerminalEcho? echo = null)
 {
     private const int ChoicesShown = 40;
     private const string Note = "note: ";
@@ -57,7 +58,11 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
                 }
                 string fallback = await question.Default(cancellationToken).ConfigureAwait(false);
                 await output.WriteAsync($"{index + 1}. {question.Text}{(fallback.Length > 0 ? $" [{fallback}]" : "")}: ").ConfigureAwait(false);
-                string? line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                string? line;
+                using (question.Secret ? echo?.Suppress() : null)
+                {
+                    line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                }
                 if (line is null || line.Trim() == "quit")
                 {
                     await output.WriteLineAsync().ConfigureAwait(false);
@@ -222,8 +227,8 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
         {
             passphrase = a;
             return Task.FromResult<string?>(null);
-        }, () => encrypt),
-        new("LUKS2 passphrase again", Value(() => ""), None, (a, ct) => Storage(ct, a), () => encrypt),
+        }, () => encrypt, Secret: true),
+        new("LUKS2 passphrase again", Value(() => ""), None, (a, ct) => Storage(ct, a), () => encrypt, Secret: true),
         new("Lock root (yes/no)", Value(() => rootLocked ? "yes" : "no"), _ => Task.FromResult<IReadOnlyList<string>>(["yes", "no"]), (a, _) =>
         {
             rootLocked = a is not ("no" or "n");
@@ -238,8 +243,8 @@ public sealed class LineInstaller(IInstallerApi api, TextReader input, TextWrite
         {
             password = a;
             return Task.FromResult<string?>(null);
-        }),
-        new("Password again", Value(() => ""), None, (a, ct) => Users(a, ct)),
+        }, Secret: true),
+        new("Password again", Value(() => ""), None, (a, ct) => Users(a, ct), Secret: true),
         new("SSH key line to add, usb to import from a USB drive, empty: done", Value(() => ""), _ => Task.FromResult<IReadOnlyList<string>>(
             [.. keys, .. usbKeys.Select((k, i) => k.Valid ? $"usb {i + 1}: {k.Type} {k.Fingerprint} {k.Comment} ({k.File})" : $"usb {i + 1}: invalid, not importable: {k.File}:{k.Line}: {k.Problem}")]),
             async (a, ct) =>
