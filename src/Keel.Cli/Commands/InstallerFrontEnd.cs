@@ -1,9 +1,9 @@
 using Keel.Installer.Api;
-using Microsoft.Win32.SafeHandles;
 using Keel.Installer.Service.Hosting;
 using Keel.Installer.Service.Session;
 using Keel.Installer.Tui;
 using Keel.Installer.Tui.Line;
+using Microsoft.Win32.SafeHandles;
 
 namespace Keel.Cli.Commands;
 
