@@ -59,15 +59,34 @@ public sealed class CertifiedImageFixture : IDisposable
 
     public string Gpg(params string[] args) => Run("gpg", ["--homedir", GnupgHome, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", .. args]);
 
-    private async Task<string> BuildAsync(string preset)
+    /// <summary>
+    /// The minimal image as next week's rebuild makes it: the same config plus a repository holding tzdata 2025b (signed
+    /// with the distribution key) and the advisory that ships it.
+    /// </summary>
+    public Task<string> UpdatedMinimalImageAsync() => _images.GetOrAdd("minimal-updated", _ => new Lazy<Task<string>>(() => BuildAsync("minimal", UpdateRepository(), "minimal-updated"))).Value;
+
+    /// <summary>The repository of <see cref="UpdatedMinimalImageAsync"/>: tzdata 2025b and advisory <see cref="UpdateAdvisory"/>.</summary>
+    public string UpdateRepositoryDir => Path.Combine(Work, "update-repo");
+
+    /// <summary>The advisory the update repository's updateinfo names for tzdata 2025b.</summary>
+    public const string UpdateAdvisory = "TEST-SA-0200";
+
+    private async Task<string> BuildAsync(string preset, string? updateRepository = null, string? name = null)
     {
-        var dir = Path.Combine(Work, preset);
+        var dir = Path.Combine(Work, name ?? preset);
         Directory.CreateDirectory(dir);
+        var update = updateRepository is null ? "" : $"""
+
+              - id: weekly-update
+                path: {updateRepository}
+                gpgkeys:
+                  - {DistributionKey}
+            """;
         var config = EndToEnd.WriteConfig(dir, preset, moreRepositories: $"""
               - id: keel-agent
                 path: {AgentRepo}
                 gpgkeys:
-                  - {DistributionKey}
+                  - {DistributionKey}{update}
             """, extra: """
             packages:
               include:
@@ -84,6 +103,64 @@ public sealed class CertifiedImageFixture : IDisposable
         var exit = await KeelCli.RunAsync(["build", config, "-o", image, "--signing-key", SigningKey], stdout, stderr);
         Assert.True(exit == 0, $"keel build {preset}: exit {exit}: {stderr}");
         return image;
+    }
+
+    /// <summary>tzdata-2025b built with rpmbuild, signed with the distribution key, in a repository whose updateinfo names it.</summary>
+    private string UpdateRepository()
+    {
+        var repo = UpdateRepositoryDir;
+        var top = Path.Combine(Work, "rpmbuild");
+        var spec = Path.Combine(Work, "tzdata.spec");
+        File.WriteAllText(spec, """
+            Name: tzdata
+            Version: 2025b
+            Release: 1.azl4
+            Summary: Timezone data (Keel diff test rebuild)
+            License: LicenseRef-Fedora-Public-Domain
+            BuildArch: noarch
+
+            %description
+            The next version of the fixture's tzdata, for keel diff of two builds.
+
+            %install
+            mkdir -p %{buildroot}/usr/share/zoneinfo
+            echo 2025b > %{buildroot}/usr/share/zoneinfo/tzdata.zi
+
+            %files
+            /usr/share/zoneinfo/tzdata.zi
+            """);
+        Run("rpmbuild", "--define", "_topdir " + top, "--define", "_build_id_links none", "--define", "__os_install_post %{nil}", "-bb", spec);
+        Directory.CreateDirectory(Path.Combine(repo, "Packages"));
+        var rpm = Path.Combine(repo, "Packages", "tzdata-2025b-1.azl4.noarch.rpm");
+        File.Copy(Path.Combine(top, "RPMS", "noarch", Path.GetFileName(rpm)), rpm);
+        Run("rpmsign", "--define", $"_gpg_name {Fingerprint}", "--define", $"_gpg_path {GnupgHome}", "--define", "__gpg " + GpgPath(), "--addsign", rpm);
+        Run("createrepo_c", "--quiet", repo);
+        var updateInfo = Path.Combine(Work, "updateinfo.xml");
+        File.WriteAllText(updateInfo, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <updates>
+              <update from="security@keel.invalid" status="stable" type="security" version="2.0">
+                <id>{UpdateAdvisory}</id>
+                <title>tzdata: the 2025b rules</title>
+                <issued date="2025-02-01 12:00:00"/>
+                <severity>Moderate</severity>
+                <description>Time zone rule changes.</description>
+                <references>
+                  <reference href="https://nvd.nist.gov/vuln/detail/CVE-2099-0200" id="CVE-2099-0200" type="cve" title="CVE-2099-0200"/>
+                </references>
+                <pkglist>
+                  <collection short="update">
+                    <name>update</name>
+                    <package name="tzdata" version="2025b" release="1.azl4" arch="noarch" src="tzdata-2025b-1.azl4.src.rpm">
+                      <filename>tzdata-2025b-1.azl4.noarch.rpm</filename>
+                    </package>
+                  </collection>
+                </pkglist>
+              </update>
+            </updates>
+            """);
+        Run("modifyrepo_c", "--mdtype=updateinfo", updateInfo, Path.Combine(repo, "repodata"));
+        return repo;
     }
 
     /// <summary>

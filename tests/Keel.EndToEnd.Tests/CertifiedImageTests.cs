@@ -10,7 +10,8 @@ namespace Keel.EndToEnd.Tests;
 /// <summary>
 /// Issue 11's first proof: a signed preset image passes `keel validate --image` and lists exactly its rpm -qa in both
 /// SBOM formats; a changed byte in a packaged binary or a manifest signed by another key FAILs, named; and inside the
-/// booted machine keel-validate passes, then FAILs naming a changed binary and an unsigned package.
+/// booted machine keel-validate passes, then FAILs naming a changed binary and an unsigned package; keel diff of two builds
+/// a tzdata version apart names that package and the advisory that ships it.
 /// </summary>
 public sealed class CertifiedImageTests(CertifiedImageFixture fixture, ITestOutputHelper output) : IClassFixture<CertifiedImageFixture>
 {
@@ -94,6 +95,42 @@ public sealed class CertifiedImageTests(CertifiedImageFixture fixture, ITestOutp
         Assert.Contains(fails, l => l.StartsWith("FAIL manifest.signature:", StringComparison.Ordinal));
         // Nothing else is reported: each FAIL is one of the two changes.
         Assert.Equal(2, fails.Count);
+    }
+
+    [Fact]
+    public async Task Two_builds_a_package_version_apart_diff_to_that_package_and_its_advisory()
+    {
+        var before = await fixture.ImageAsync("minimal");
+        var after = await fixture.UpdatedMinimalImageAsync();
+
+        var (exit, stdout, stderr) = await Keel("diff", before, after, "--repo", fixture.UpdateRepositoryDir, "--json");
+        output.WriteLine(stdout);
+        Assert.True(exit == 0, $"keel diff: exit {exit}: {stderr}");
+        using (var report = JsonDocument.Parse(stdout))
+        {
+            var r = report.RootElement;
+            var upgraded = Assert.Single(r.GetProperty("upgraded").EnumerateArray());
+            Assert.Equal("tzdata", upgraded.GetProperty("name").GetString());
+            Assert.Equal("2025a-1.azl4", upgraded.GetProperty("old").GetString());
+            Assert.Equal("2025b-1.azl4", upgraded.GetProperty("new").GetString());
+            foreach (var none in new[] { "added", "removed", "downgraded", "advisoriesIntroduced" })
+            {
+                Assert.Empty(r.GetProperty(none).EnumerateArray());
+            }
+
+            var advisory = Assert.Single(r.GetProperty("advisoriesFixed").EnumerateArray());
+            Assert.Equal(CertifiedImageFixture.UpdateAdvisory, advisory.GetProperty("id").GetString());
+            Assert.Equal(["CVE-2099-0200"], advisory.GetProperty("cves").EnumerateArray().Select(c => c.GetString()));
+        }
+
+        // The text form names both, one line each; the same image against itself has nothing to say.
+        (exit, stdout, _) = await Keel("diff", before, after, "--repo", fixture.UpdateRepositoryDir);
+        Assert.Equal(0, exit);
+        Assert.Contains("upgraded   tzdata.noarch 2025a-1.azl4 -> 2025b-1.azl4", Lines(stdout));
+        Assert.Contains(Lines(stdout), l => l.StartsWith($"fixed      {CertifiedImageFixture.UpdateAdvisory} ", StringComparison.Ordinal));
+        (exit, stdout, _) = await Keel("diff", before, before, "--repo", fixture.UpdateRepositoryDir);
+        Assert.Equal(0, exit);
+        Assert.Equal("no differences", stdout.Trim());
     }
 
     [Fact]
