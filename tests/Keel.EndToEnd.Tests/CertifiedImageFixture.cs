@@ -109,30 +109,9 @@ public sealed class CertifiedImageFixture : IDisposable
     private string UpdateRepository()
     {
         var repo = UpdateRepositoryDir;
-        var top = Path.Combine(Work, "rpmbuild");
-        var spec = Path.Combine(Work, "tzdata.spec");
-        File.WriteAllText(spec, """
-            Name: tzdata
-            Version: 2025b
-            Release: 1.azl4
-            Summary: Timezone data (Keel diff test rebuild)
-            License: LicenseRef-Fedora-Public-Domain
-            BuildArch: noarch
-
-            %description
-            The next version of the fixture's tzdata, for keel diff of two builds.
-
-            %install
-            mkdir -p %{buildroot}/usr/share/zoneinfo
-            echo 2025b > %{buildroot}/usr/share/zoneinfo/tzdata.zi
-
-            %files
-            /usr/share/zoneinfo/tzdata.zi
-            """);
-        Run("rpmbuild", "--define", "_topdir " + top, "--define", "_build_id_links none", "--define", "__os_install_post %{nil}", "-bb", spec);
         Directory.CreateDirectory(Path.Combine(repo, "Packages"));
         var rpm = Path.Combine(repo, "Packages", "tzdata-2025b-1.azl4.noarch.rpm");
-        File.Copy(Path.Combine(top, "RPMS", "noarch", Path.GetFileName(rpm)), rpm);
+        File.Copy(Keel.Advisories.Tests.RebuiltPackage.BuildTzdata2025b(Work), rpm);
         Run("rpmsign", "--define", $"_gpg_name {Fingerprint}", "--define", $"_gpg_path {GnupgHome}", "--define", "__gpg " + GpgPath(), "--addsign", rpm);
         Run("createrepo_c", "--quiet", repo);
         var updateInfo = Path.Combine(Work, "updateinfo.xml");
