@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keel's main job on built-in defaults: build the signed fixture distribution, build its Container Host
 # image from examples/fixture/container-host.yaml with `keel build`, and boot that image under qemu/OVMF
-# with `keel vm run` until the login banner appears on its serial console.
+# with `keel vm run` until the login banner appears on its serial console; before it, the example's boot
+# script prints what a podman container of the fixture's busybox image says.
 #
 # Environment: KEEL_FIXTURE_REPO (default .work/fixture-repo), KEEL_DEMO_DIR (default .work/demo).
 set -euo pipefail

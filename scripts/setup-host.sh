@@ -15,6 +15,8 @@ packages=(
   qemu-system-x86 qemu-utils ovmf systemd-boot-efi linux-image-amd64 busybox-static mtools dosfstools gdisk binutils  # keel vm run (qemu, OVMF, qemu-img, NoCloud seed) and tests/boot-fixture/build.sh
   e2fsprogs xfsprogs util-linux mount  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap, losetup (xfs fill)
   coreutils systemd time       # stat(1) in the device checks; systemctl --root for services; /usr/bin/time in bench/
+  udev                         # the fixture's systemd package carries udevd, udevadm and udev's rules
+  podman containerd crun runc conmon netavark aardvark-dns containernetworking-plugins iptables nftables  # the fixture's real container stack (copied into its packages; no service starts here)
   cryptsetup-bin               # the fixture packages the host cryptsetup for first-boot LUKS2 encryption
   efibootmgr fdisk             # the fixture packages them for the live installer (efibootmgr; sfdisk is in fdisk)
   squashfs-tools erofs-utils   # tests/fixture-distro/verify-live.sh squashes the live root (mksquashfs, mkfs.erofs)

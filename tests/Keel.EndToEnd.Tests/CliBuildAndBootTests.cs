@@ -46,5 +46,7 @@ public sealed class CliBuildAndBootTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(console.ToString());
         Assert.True(vmExit == 0, $"vm run exit {vmExit}: {stderr}{EndToEnd.Tail(console.ToString())}");
         Assert.Contains(BootedImageTests.Banner, console.ToString(), StringComparison.Ordinal);
+        // The example's boot script ran the fixture's busybox image with podman before the banner.
+        Assert.Contains("container says: Hello from the Keel fixture's busybox image", console.ToString(), StringComparison.Ordinal);
     }
 }

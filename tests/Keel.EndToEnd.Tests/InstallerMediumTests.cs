@@ -36,8 +36,9 @@ public sealed class InstallerMediumTests(InstallerMediumFixture medium, ITestOut
         Assert.Contains("powering off", console, StringComparison.Ordinal);
         Assert.Equal(dataBefore, Sha256(data));
 
-        // The boot script's report comes before the getty prints the banner.
-        var (bootExit, booted) = await Vm([blank, "--expect", BootedImageTests.Banner]);
+        // The boot script's report comes before the getty prints the banner; agetty shows /etc/issue, then the
+        // /etc/issue.d files, then the login prompt, which the run waits for.
+        var (bootExit, booted) = await Vm([blank, "--expect", "medium-installed login:"]);
         Assert.True(bootExit == 0, EndToEnd.Tail(booted));
         Assert.Contains(BootedImageTests.Banner, booted, StringComparison.Ordinal);
         Assert.Contains("KEEL-HOSTNAME medium-installed", booted, StringComparison.Ordinal);

@@ -10,8 +10,8 @@
 # and a test file passed by --include), glues a UKI with objcopy (cmdline root=live:LABEL=KEELTEST
 # rd.live.image console=ttyS0), puts it on an ESP as EFI/BOOT/BOOTX64.EFI, builds the hybrid ISO
 # with xorriso, and boots it under qemu q35/OVMF (TCG, 2 GiB): as a CD (-cdrom, AHCI) with a user
-# network (DHCP), and as a USB stick (qemu-xhci + usb-storage). Each boot must reach
-# "fixture-init: boot finished" and print what the live system sees (medium mounted at
+# network (DHCP), and as a USB stick (qemu-xhci + usb-storage). Each boot (systemd as PID 1) must
+# reach "fixture-init: boot finished" (fixture-boot-scripts.service) and print what the live system sees (medium mounted at
 # /run/keel/medium, /run/keel files from the initramfs, overlay root, a oneshot service, efivarfs,
 # the DHCP lease, /etc/issue.d). A medium whose UKI carries the whole root as its initramfs
 # (no squashfs) must boot too, and one whose root image does not match its digest must stop in
@@ -100,6 +100,10 @@ echo "LIVE-REPORT test-file=$(cat /run/keel/test.txt 2>/dev/null)"
 echo "LIVE-REPORT efivarfs=$(awk '$3 == "efivarfs" {print $2}' /proc/mounts)"
 echo "LIVE-REPORT stdin=$(readlink /proc/self/fd/0)"
 echo "LIVE-REPORT net=$(ls /sys/class/net | tr "\n" " ") modules=$(grep -c . /proc/modules)"
+# systemd-networkd's DHCP lease (a few seconds at most; this unit does not wait for the network).
+i=0
+while [ $i -lt 30 ] && ! busybox ip -4 -o addr show scope global | grep -q inet; do sleep 1; i=$((i + 1)); done
+echo "LIVE-REPORT addr=$(busybox ip -4 -o addr show scope global | awk '{print $4}' | head -n 1)"
 echo "LIVE-REPORT tools=$(for t in mkfs.ext4 mkfs.vfat mkfs.xfs sgdisk efibootmgr objcopy systemctl partx blockdev wipefs sfdisk losetup cryptsetup rpm mcopy ssh; do command -v $t > /dev/null || printf '%s-MISSING ' $t; done)"
 touch /live-write-test && echo "LIVE-REPORT writable=yes"
 efibootmgr > /dev/null 2>&1 && echo "LIVE-REPORT efibootmgr=ok"
@@ -238,7 +242,7 @@ if [[ -z $only || $only == cdrom ]]; then
     for want in "fixture-dracut: live root verified" "fixture-dracut: mounted live root LiveOS/squashfs.img (squashfs)" \
         "LIVE-REPORT root=overlay" "LIVE-REPORT medium=/dev/sr0:iso9660" "LIVE-REPORT medium-files=squashfs.img" \
         "LIVE-REPORT test-file=medium cd" "LIVE-REPORT efivarfs=/sys/firmware/efi/efivars" "LIVE-REPORT stdin=/dev/console" \
-        "LIVE-REPORT tools=" "LIVE-REPORT writable=yes" "LIVE-REPORT efibootmgr=ok" "fixture-init: eth0 10.0.2.15/24 via 10.0.2.2" \
+        "LIVE-REPORT tools=" "LIVE-REPORT writable=yes" "LIVE-REPORT efibootmgr=ok" "LIVE-REPORT addr=10.0.2.15/24" \
         "fixture-init: boot finished"; do
         console_has "$c" "$want"
     done
@@ -265,10 +269,12 @@ if [[ -z $only || $only == initramfs ]]; then
     boot ram cdrom 'LIVE-ISSUE: pre-login text'
     c=$WORK/ram-cdrom.console.txt
     ram_seconds=$BOOT_SECONDS
-    for want in "LIVE-REPORT root=rootfs" "(/ is the initramfs)" "LIVE-REPORT writable=yes" "LIVE-REPORT efibootmgr=ok" "fixture-init: eth0 10.0.2.15/24 via 10.0.2.2" "fixture-init: boot finished"; do
+    # Under systemd nothing links /lib/modules/$(uname -r) to the kernel's directory when / is the
+    # initramfs itself (the fixture initramfs does it for a disk or live root), so udev cannot load
+    # the NIC's driver there: this variant is expected to fail on the address (docs/fixture-distro.md).
+    for want in "LIVE-REPORT root=rootfs" "LIVE-REPORT writable=yes" "LIVE-REPORT efibootmgr=ok" "LIVE-REPORT addr=10.0.2.15/24" "fixture-init: boot finished"; do
         console_has "$c" "$want"
     done
-    grep -q 'cannot remount' "$c" && fail "fixture-rc tried to remount the initramfs root"
     ok "all-in-initramfs boot (-cdrom, / is the kernel's rootfs, user network): boot finished after ${ram_seconds} s"
 fi
 

@@ -73,9 +73,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$output" ] || die "no output file given (usage: dracut [options] OUTPUT [KVER])"
 if [ -z "$kver" ]; then
-    n=$(ls -1d /lib/modules/*/ 2>/dev/null | $bb wc -l)
+    # Real directories only: a booted fixture machine also has /lib/modules/$(uname -r), a link
+    # to its kernel's directory that the initramfs makes (see fixture-init).
+    kvers=$(for d in /lib/modules/*; do [ -d "$d" ] && [ ! -L "$d" ] && echo "${d##*/}"; done)
+    n=$(echo "$kvers" | $bb sed '/^$/d' | $bb wc -l)
     [ "$n" = 1 ] || die "no kernel version given and /lib/modules has $n kernels; pass --kver KVER"
-    kver=$(ls -1d /lib/modules/*/); kver=${kver%/}; kver=${kver##*/}
+    kver=$kvers
 fi
 moddir=/lib/modules/$kver
 [ -f "$moddir/modules.dep" ] || die "kernel $kver: $moddir/modules.dep not found (is kernel-modules $kver installed?)"

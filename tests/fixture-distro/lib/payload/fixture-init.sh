@@ -41,6 +41,25 @@ emergency() {
 }
 
 kver=$(cat /etc/kver)
+
+# The fixture's kernel is Debian's: `uname -r` (6.1.0-…-amd64) is not the name of the package's
+# module directory (KVER). udev, modprobe and the kernel's own module requests (file systems,
+# netfilter) look in /lib/modules/$(uname -r), so the root gets that name as a link to KVER, made
+# (or corrected) here before its init starts; a read-only root is remounted read-write for it.
+link_module_tree() {
+    running=$(uname -r)
+    dir=/sysroot/usr/lib/modules
+    [ "$running" != "$kver" ] && [ -d "$dir/$kver" ] && [ ! -L "$dir/$kver" ] || return 0
+    [ "$(readlink "$dir/$running" 2>/dev/null)" != "$kver" ] || return 0
+    [ ! -e "$dir/$running" ] || [ -L "$dir/$running" ] || return 0
+    if ln -sfn "$kver" "$dir/$running" 2>/dev/null; then return 0; fi
+    if mount -o remount,rw /sysroot 2>/dev/null; then
+        ln -sfn "$kver" "$dir/$running" 2>/dev/null || say "cannot link /lib/modules/$running to $kver"
+        mount -o remount,ro /sysroot 2>/dev/null
+    else
+        say "cannot link /lib/modules/$running to $kver (root is read-only)"
+    fi
+}
 while read -r m; do
     insmod "/lib/modules/$kver/$m" 2>/dev/null
 done < "/lib/modules/$kver/load-order"
@@ -282,6 +301,7 @@ if [ "${root#live:}" != "$root" ]; then
     fi
     [ -e "/sysroot$init" ] || [ -L "/sysroot$init" ] || emergency "init $init not found in the live root"
     [ -z "$rdbreak" ] || emergency "rd.break: stopping before switch_root"
+    link_module_tree
     for fs in dev proc sys run; do
         mkdir -p "/sysroot/$fs" 2>/dev/null
         mount --move "/$fs" "/sysroot/$fs" 2>/dev/null || umount -l "/$fs"
@@ -316,6 +336,7 @@ fi
 say "mounted $dev on /sysroot ($opts)"
 [ -e "/sysroot$init" ] || [ -L "/sysroot$init" ] || emergency "init $init not found in the root file system"
 [ -z "$rdbreak" ] || emergency "rd.break: stopping before switch_root"
+link_module_tree
 
 for fs in dev proc sys run; do
     mkdir -p "/sysroot/$fs" 2>/dev/null
