@@ -10,6 +10,8 @@ public static class ModuleRegistry
     [
         new BootcmdModule(),
         new WriteFilesModule(deferred: false),
+        new GrowpartModule(),
+        new ResizefsModule(),
         new SetHostnameModule(),
         new UpdateHostnameModule(),
         new UpdateEtcHostsModule(),
