@@ -48,7 +48,7 @@ public static class ModuleCoverage
         new("apt_pipelining", ModuleSupport.NotApplicable, ["apt_pipelining"], Rpm + " (Debian's apt)"),
         new("bootcmd", ModuleSupport.Supported, ["bootcmd"], ""),
         new("byobu", ModuleSupport.NotImplemented, ["byobu_by_default"], "not yet"),
-        new("ca_certs", ModuleSupport.NotImplemented, ["ca_certs", "ca-certs"], "not yet"),
+        new("ca_certs", ModuleSupport.Supported, ["ca_certs", "ca-certs"], "RPM: /etc/pki/ca-trust/source/anchors + update-ca-trust; debian/ubuntu: cloud-init's layout"),
         new("chef", ModuleSupport.NotImplemented, ["chef"], "not yet"),
         new("disable_ec2_metadata", ModuleSupport.NotImplemented, ["disable_ec2_metadata"], "not yet"),
         new("disk_setup", ModuleSupport.NotImplemented, ["disk_setup", "fs_setup", "device_aliases"], "not yet"),

@@ -15,6 +15,7 @@ public static class ModuleRegistry
         new SetHostnameModule(),
         new UpdateHostnameModule(),
         new UpdateEtcHostsModule(),
+        new CaCertsModule(),
         new UsersGroupsModule(),
         new SshModule(),
         new LocaleModule(),
