@@ -21,6 +21,7 @@ public static class ModuleRegistry
         new LocaleModule(),
         new SetPasswordsModule(),
         new YumReposModule(),
+        new NtpModule(),
         new TimezoneModule(),
         new RuncmdModule(),
         new PackageUpdateUpgradeInstallModule(),
