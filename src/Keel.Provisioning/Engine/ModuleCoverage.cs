@@ -86,7 +86,7 @@ public static class ModuleCoverage
         new("scripts_user", ModuleSupport.Supported, [], "no config key: the #! parts of user data"),
         new("scripts_vendor", ModuleSupport.Partial, ["vendor_data"], "vendor_data.enabled",
             new Dictionary<string, string> { ["vendor_data.prefix"] = "a prefix command for vendor scripts is not applied" }),
-        new("seed_random", ModuleSupport.NotImplemented, ["random_seed"], "not yet"),
+        new("seed_random", ModuleSupport.Supported, ["random_seed"], "the datasource's random_seed meta-data is not read (keel-agent's datasources do not supply one)"),
         new("set_hostname", ModuleSupport.Supported, ["hostname", "fqdn", "prefer_fqdn_over_hostname", "preserve_hostname"], ""),
         new("set_passwords", ModuleSupport.Partial, ["chpasswd", "password", "ssh_pwauth"], "crypt hashes only",
             new Dictionary<string, string> { ["password"] = "a plain-text password for the default user is refused: give a crypt hash in chpasswd.users" }),

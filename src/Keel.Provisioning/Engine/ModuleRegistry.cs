@@ -8,6 +8,7 @@ public static class ModuleRegistry
     /// <summary>A fresh list of all modules.</summary>
     public static IReadOnlyList<IModule> All() =>
     [
+        new SeedRandomModule(),
         new BootcmdModule(),
         new WriteFilesModule(deferred: false),
         new GrowpartModule(),
