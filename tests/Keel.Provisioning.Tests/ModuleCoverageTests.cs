@@ -155,4 +155,32 @@ public sealed class ModuleCoverageTests
         Assert.Equal(implemented.Order(), registered.Order());
         Assert.Equal(ModuleCoverage.Entries.Count, ModuleCoverage.Entries.Select(e => e.Module).Distinct().Count());
     }
+
+    [Fact]
+    public void Docs_module_table_is_the_coverage_table()
+    {
+        var doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "provisioning.md"));
+        var start = doc.IndexOf("<!-- module-table:begin -->", StringComparison.Ordinal);
+        var end = doc.IndexOf("<!-- module-table:end -->", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "docs/provisioning.md has no module table markers");
+        var rows = doc[start..end].Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .Select(c => (Module: c[1].Trim('`'), Keys: c[2], Support: c[3]))
+            .ToList();
+        var expected = ModuleCoverage.Entries.Select(e => (e.Module, Keys: string.Join(", ", e.Keys.Select(k => $"`{k}`")), Support: e.Support switch
+        {
+            ModuleSupport.Supported => "supported",
+            ModuleSupport.Partial => "partly",
+            ModuleSupport.NotApplicable => "not applicable",
+            _ => "not yet",
+        })).ToList();
+        Assert.Equal(expected, rows);
+
+        // Every option a partial module does not apply is named in its row.
+        foreach (var entry in ModuleCoverage.Entries.Where(e => e.UnsupportedOptions is not null))
+        {
+            var row = doc[start..end].Split('\n').Single(l => l.StartsWith($"| `{entry.Module}` ", StringComparison.Ordinal));
+            Assert.All(entry.UnsupportedOptions!.Keys, o => Assert.Contains($"`{o}`", row, StringComparison.Ordinal));
+        }
+    }
 }

@@ -63,7 +63,7 @@ public static class ModuleCoverage
         new("locale", ModuleSupport.Supported, ["locale", "locale_configfile"], ""),
         new("lxd", ModuleSupport.NotApplicable, ["lxd"], Rpm + " (LXD comes as an Ubuntu snap)"),
         new("mcollective", ModuleSupport.NotImplemented, ["mcollective"], "not yet"),
-        new("migrator", ModuleSupport.NotImplemented, ["migrate"], "not needed: keel-agent has no older semaphore names to migrate"),
+        new("migrator", ModuleSupport.NotApplicable, ["migrate"], "not needed: keel-agent has no older cloud-init semaphore names to migrate"),
         new("mounts", ModuleSupport.NotImplemented, ["mounts", "mount_default_fields", "swap"], "not yet"),
         new("ntp", ModuleSupport.Partial, ["ntp"], "chrony only",
             new Dictionary<string, string> { ["ntp.config.template"] = "Jinja templates are not rendered: give servers and pools" }),
