@@ -94,7 +94,7 @@ public static class ModuleCoverage
         new("spacewalk", ModuleSupport.NotImplemented, ["spacewalk"], "not yet"),
         new("ssh", ModuleSupport.Partial, ["ssh_authorized_keys", "ssh_deletekeys", "ssh_genkeytypes", "ssh_keys", "disable_root", "disable_root_opts", "allow_public_ssh_keys", "ssh_quiet_keygen", "ssh_publish_hostkeys"], "host keys, root and default user keys",
             new Dictionary<string, string> { ["ssh_publish_hostkeys"] = "host keys are not published to the datasource (no datasource keel-agent reads accepts them)" }),
-        new("ssh_authkey_fingerprints", ModuleSupport.NotImplemented, ["no_ssh_fingerprints", "authkey_hash"], "not yet"),
+        new("ssh_authkey_fingerprints", ModuleSupport.Supported, ["no_ssh_fingerprints", "authkey_hash"], "fingerprints in the agent's log (the console on a boot), not in cloud-init's table layout"),
         new("ssh_import_id", ModuleSupport.NotImplemented, ["ssh_import_id"], "not yet (fetches keys from Launchpad or GitHub)"),
         new("timezone", ModuleSupport.Supported, ["timezone"], ""),
         new("ubuntu_advantage", ModuleSupport.NotApplicable, ["ubuntu_advantage"], Rpm + " (Ubuntu Pro)"),

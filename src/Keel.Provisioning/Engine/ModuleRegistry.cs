@@ -32,6 +32,7 @@ public static class ModuleRegistry
         new ScriptsPerModule("boot"),
         new ScriptsPerModule("instance"),
         new ScriptsModule(vendor: false),
+        new SshAuthkeyFingerprintsModule(),
         new PhoneHomeModule(),
         new FinalMessageModule(),
         new PowerStateModule(),
