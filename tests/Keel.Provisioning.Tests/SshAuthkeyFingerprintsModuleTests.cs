@@ -36,4 +36,30 @@ public sealed class SshAuthkeyFingerprintsModuleTests
         Assert.Equal("nothing-to-do", t.Run().Modules.Single(m => m.Name == "ssh_authkey_fingerprints").Result);
         Assert.False(Directory.Exists(t.Host("/home/carol/.ssh")));
     }
+
+    [Fact]
+    public void Sha256_fingerprints_are_sha256_at_every_padding_boundary_and_equal_ssh_keygen()
+    {
+        foreach (var length in new[] { 0, 1, 55, 56, 63, 64, 65, 119, 120, 1000 })
+        {
+            var data = Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
+            var expected = string.Join(':', System.Security.Cryptography.SHA256.HashData(data).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(expected, Keel.Provisioning.Modules.SshAuthkeyFingerprintsModule.Fingerprint(Convert.ToBase64String(data), "sha256"));
+        }
+
+        // ssh-keygen's SHA256 form is the same digest in unpadded base64.
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, Key + "\n");
+            var b64 = Tool.Run("ssh-keygen", "-l", "-E", "sha256", "-f", file).Split(' ')[1]["SHA256:".Length..];
+            var bytes = Convert.FromBase64String(b64 + new string('=', (4 - (b64.Length % 4)) % 4));
+            Assert.Equal(string.Join(':', bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))),
+                Keel.Provisioning.Modules.SshAuthkeyFingerprintsModule.Fingerprint(Key.Split(' ')[1], "sha256"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -58,7 +58,7 @@ public static class ModuleCoverage
         new("grub_dpkg", ModuleSupport.NotApplicable, ["grub_dpkg", "grub-dpkg"], Rpm + " (Debian's debconf for grub-pc)"),
         new("install_hotplug", ModuleSupport.NotImplemented, ["updates"], "not yet"),
         new("keyboard", ModuleSupport.NotImplemented, ["keyboard"], "not yet"),
-        new("keys_to_console", ModuleSupport.NotImplemented, ["ssh", "ssh_fp_console_blacklist", "ssh_key_console_blacklist"], "not yet"),
+        new("keys_to_console", ModuleSupport.Supported, ["ssh", "ssh_fp_console_blacklist", "ssh_key_console_blacklist"], "to the agent's log (the units' console)"),
         new("landscape", ModuleSupport.NotApplicable, ["landscape"], Rpm + " (Canonical Landscape client)"),
         new("locale", ModuleSupport.Supported, ["locale", "locale_configfile"], ""),
         new("lxd", ModuleSupport.NotApplicable, ["lxd"], Rpm + " (LXD comes as an Ubuntu snap)"),

@@ -33,6 +33,7 @@ public static class ModuleRegistry
         new ScriptsPerModule("instance"),
         new ScriptsModule(vendor: false),
         new SshAuthkeyFingerprintsModule(),
+        new KeysToConsoleModule(),
         new PhoneHomeModule(),
         new FinalMessageModule(),
         new PowerStateModule(),

@@ -79,7 +79,8 @@ public sealed class SshAuthkeyFingerprintsModule() : CloudConfigModule("ssh_auth
             return "?";
         }
 
-        // A fingerprint shown to a person in the hash the config names (cloud-init accepts md5 and sha1), never a security check.
+        // A fingerprint shown to a person in the hash the config names (cloud-init accepts md5 and sha1), never a security
+        // check. The default sha256 is computed in managed code: .NET's hashes load OpenSSL (several MB of RSS).
 #pragma warning disable CA5351, CA5350
         var digest = hash switch
         {
@@ -87,7 +88,7 @@ public sealed class SshAuthkeyFingerprintsModule() : CloudConfigModule("ssh_auth
             "sha1" => SHA1.HashData(key),
             "sha384" => SHA384.HashData(key),
             "sha512" => SHA512.HashData(key),
-            _ => SHA256.HashData(key),
+            _ => Sha256Digest.Hash(key),
         };
 #pragma warning restore CA5351, CA5350
         var hex = Convert.ToHexStringLower(digest);
