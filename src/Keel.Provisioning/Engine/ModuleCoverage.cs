@@ -74,7 +74,7 @@ public static class ModuleCoverage
         new("refresh_rmc_and_interface", ModuleSupport.NotApplicable, [], Rpm + " image on x86-64 (IBM PowerVM RMC); no config key"),
         new("reset_rmc", ModuleSupport.NotApplicable, [], Rpm + " image on x86-64 (IBM PowerVM RMC); no config key"),
         new("resizefs", ModuleSupport.Supported, ["resize_rootfs"], "ext2/3/4, xfs, btrfs; noblock runs in the foreground"),
-        new("resolv_conf", ModuleSupport.NotImplemented, ["manage_resolv_conf", "resolv_conf"], "not yet"),
+        new("resolv_conf", ModuleSupport.Supported, ["manage_resolv_conf", "resolv_conf"], "a symlinked /etc/resolv.conf is written through, as cloud-init does"),
         new("rh_subscription", ModuleSupport.NotApplicable, ["rh_subscription"], Rpm + " other than RHEL (Red Hat subscription-manager)"),
         new("rightscale_userdata", ModuleSupport.NotApplicable, [], "RightScale's EC2 user data; no config key"),
         new("rsyslog", ModuleSupport.NotImplemented, ["rsyslog"], "not yet"),

@@ -17,6 +17,7 @@ public static class ModuleRegistry
         new UpdateHostnameModule(),
         new UpdateEtcHostsModule(),
         new CaCertsModule(),
+        new ResolvConfModule(),
         new UsersGroupsModule(),
         new SshModule(),
         new LocaleModule(),
