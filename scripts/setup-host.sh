@@ -14,6 +14,7 @@ packages=(
   openssh-client openssh-server kmod passwd  # fixture-distro packages the host sshd and depmod; keel-agent's ssh module runs ssh-keygen; tests read expiry with chage
   qemu-system-x86 qemu-utils ovmf systemd-boot-efi linux-image-amd64 busybox-static mtools dosfstools gdisk binutils  # keel vm run (qemu, OVMF, qemu-img, NoCloud seed) and tests/boot-fixture/build.sh
   e2fsprogs xfsprogs util-linux mount  # keel build/install: mkfs.ext4 -d, debugfs, mkfs.xfs, partx, blockdev, unshare, mkswap, losetup (xfs fill)
+  cloud-guest-utils  # keel-agent growpart module and its loop-device tests: growpart (Fedora: cloud-utils-growpart)
   coreutils systemd time       # stat(1) in the device checks; systemctl --root for services; /usr/bin/time in bench/
   udev                         # the fixture's systemd package carries udevd, udevadm and udev's rules
   podman containerd crun runc conmon netavark aardvark-dns containernetworking-plugins iptables nftables  # the fixture's real container stack (copied into its packages; no service starts here)

@@ -27,11 +27,12 @@ internal static class RunCommand
         var stage = new Option<string>("--stage") { Description = "Stage to run: all, init, config or final (the systemd units run init, then config+final).", DefaultValueFactory = _ => "all" };
         var execute = new Option<bool>("--execute") { Description = "Also run bootcmd, runcmd and user scripts when --root is not / (through chroot). Without it they are recorded and left for the first boot." };
         var schemaFile = new Option<string?>("--schema") { Description = "cloud-init schema JSON for runtime warnings (default: the embedded 22.4.2 schema)." };
+        var strict = new Option<bool>("--strict") { Description = "All or nothing: a key or option keel-agent does not apply is an error and no module runs (as keel_agent: {strict: true} in the config)." };
         var cmd = new Command("run", "Provision: find the datasource, merge user/vendor data, apply modules at their frequencies, report to the platform, write the status.\n\n" +
             "Examples:\n  keel-agent run --root /mnt/target --seed /mnt/target/var/lib/cloud/seed/nocloud\n" +
             "  keel-agent run --datasource Azure --ovf-dir /mnt/cdrom --azure-report goalstate")
         {
-            root, seed, datasource, configDrive, seedDevice, imds, wireserver, ovfDir, report, timeout, stage, execute, schemaFile,
+            root, seed, datasource, configDrive, seedDevice, imds, wireserver, ovfDir, report, timeout, stage, execute, schemaFile, strict,
         };
         cmd.SetAction((parse, cancellationToken) =>
         {
@@ -48,6 +49,7 @@ internal static class RunCommand
             {
                 Stages = stages,
                 ExecuteInRoot = parse.GetValue(execute),
+                Strict = parse.GetValue(strict),
                 Schema = schemaPath is null ? CloudConfigSchema.LoadEmbedded() : CloudConfigSchema.Load(schemaPath),
             };
             var azure = AzureOptions.FromEnvironment(Environment.GetEnvironmentVariable);

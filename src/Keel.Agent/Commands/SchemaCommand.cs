@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keel.Errors;
 using Keel.Provisioning;
 using Keel.Provisioning.Config;
+using Keel.Provisioning.Engine;
 using Keel.Provisioning.Schema;
 using Keel.Provisioning.UserData;
 
@@ -14,10 +15,12 @@ internal static class SchemaCommand
     {
         var config = new Option<string>("--config") { Description = "The #cloud-config file (or multipart user data) to validate.", Required = true };
         var schemaFile = new Option<string?>("--schema") { Description = "cloud-init schema-cloud-config-v1.json to use (default: the embedded 22.4.2 schema)." };
-        var cmd = new Command("schema", "Validate a cloud-config against cloud-init's JSON schema. Prints FILE:LINE: error|warning: PATH: MESSAGE.\n" +
-            "Unknown and deprecated keys are warnings. Exit 0 valid, 1 invalid.\n\nExample: keel-agent schema --config user-data")
+        var strict = new Option<bool>("--strict") { Description = "Keys and options keel-agent does not apply (modules not implemented, not applicable on an RPM distribution, unsupported options) are errors, not warnings." };
+        var cmd = new Command("schema", "Validate a cloud-config against cloud-init's JSON schema and keel-agent's module support. Prints FILE:LINE: error|warning: PATH: MESSAGE.\n" +
+            "Unknown and deprecated keys, and keys keel-agent does not apply, are warnings (--strict, or keel_agent: {strict: true} in the config: errors). Exit 0 valid, 1 invalid.\n\n" +
+            "Example: keel-agent schema --config user-data --strict")
         {
-            config, schemaFile,
+            config, schemaFile, strict,
         };
         cmd.SetAction(parse =>
         {
@@ -43,6 +46,14 @@ internal static class SchemaCommand
                 }
 
                 var report = schema.Validate(node);
+                if (node is CloudMap map)
+                {
+                    // Never silent: what keel-agent will not apply is named here as it is in `status` after a run.
+                    var severity = parse.GetValue(strict) || ModuleCoverage.IsStrict(map) ? Severity.Error : Severity.Warning;
+                    report.Issues.AddRange(ModuleCoverage.Check(map, severity).Where(f => !report.Issues.Contains(f)));
+                    report.Issues.Sort((a, b) => a.Line != b.Line ? a.Line.CompareTo(b.Line) : string.CompareOrdinal(a.Path, b.Path));
+                }
+
                 output.Write(CloudConfigSchema.Format(report, name));
                 invalid |= !report.IsValid;
             }

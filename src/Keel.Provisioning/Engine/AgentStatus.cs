@@ -42,6 +42,12 @@ public sealed class AgentStatus
     /// <summary>Warnings: unknown or deprecated keys, ignored parts.</summary>
     public List<StatusMessage> Warnings { get; set; } = [];
 
+    /// <summary>
+    /// Keys and options of the config that keel-agent does not apply (modules not implemented or not applicable on an RPM
+    /// distribution, unsupported options): also among <see cref="Warnings"/> (or <see cref="Errors"/> when strict).
+    /// </summary>
+    public List<StatusMessage> NotApplied { get; set; } = [];
+
     /// <summary>Recomputes <see cref="Status"/> from the errors and warnings.</summary>
     public void Settle() => Status = Errors.Count > 0 ? "error" : Warnings.Count > 0 ? "degraded" : "done";
 

@@ -108,11 +108,25 @@ public sealed class Provisioner
         status.InstanceId = instance.InstanceId;
         status.Datasource = instance.DatasourceName;
         var diagnostics = new List<ProvisioningDiagnostic>();
-        var (config, userScripts, vendorScripts) = Combine(instance, diagnostics);
+        var (config, userScripts, vendorScripts, notApplied) = Combine(instance, diagnostics);
 
         foreach (var d in diagnostics.Distinct())
         {
             (d.Severity == Severity.Error ? status.Errors : status.Warnings).Add(new StatusMessage { Source = d.Source, Message = d.Message });
+        }
+
+        // Never silent: what the config asks for and keel-agent will not do is named, and makes the run degraded.
+        var strict = _options.Strict || ModuleCoverage.IsStrict(config);
+        status.NotApplied = notApplied;
+        (strict ? status.Errors : status.Warnings).AddRange(notApplied);
+        if (strict && notApplied.Count > 0)
+        {
+            // All or nothing: nothing is recorded and no module runs, so fixing the config and booting again applies it all.
+            status.Errors.Add(new StatusMessage { Source = "strict", Message = $"{notApplied.Count} key(s) keel-agent does not apply; no module was run" });
+            _log.WriteLine($"strict: {notApplied.Count} key(s) keel-agent does not apply ({string.Join(", ", notApplied.Select(n => n.Source))}); no module was run");
+            EndStage(datasourceTiming);
+            Finish(status);
+            return status;
         }
 
         var context = new ModuleContext(_root, config, instance, _options, _log) { UserScripts = userScripts, VendorScripts = vendorScripts, Cancellation = cancellationToken };
@@ -247,7 +261,7 @@ public sealed class Provisioner
         return result;
     }
 
-    private (CloudMap Config, IReadOnlyList<UserDataPart> UserScripts, IReadOnlyList<UserDataPart> VendorScripts) Combine(InstanceData instance, List<ProvisioningDiagnostic> diagnostics)
+    private (CloudMap Config, IReadOnlyList<UserDataPart> UserScripts, IReadOnlyList<UserDataPart> VendorScripts, List<StatusMessage> NotApplied) Combine(InstanceData instance, List<ProvisioningDiagnostic> diagnostics)
     {
         diagnostics.AddRange(instance.Warnings);
         // file:// includes name paths of the machine being provisioned: read them inside its root, never the build host's.
@@ -259,6 +273,7 @@ public sealed class Provisioner
         diagnostics.AddRange(vendor.Diagnostics);
         Validate(user.CloudConfig, "user-data", diagnostics);
         Validate(vendor.CloudConfig, "vendor-data", diagnostics);
+        var notApplied = NotApplied(user.CloudConfig, "user-data").Concat(NotApplied(vendor.CloudConfig, "vendor-data")).ToList();
         var system = SystemConfig.Load(_root, diagnostics);
         CloudMap config;
         try
@@ -271,8 +286,11 @@ public sealed class Provisioner
             config = system;
         }
 
-        return (config, user.Scripts, vendor.Scripts);
+        return (config, user.Scripts, vendor.Scripts, notApplied);
     }
+
+    private static IEnumerable<StatusMessage> NotApplied(CloudMap config, string source) =>
+        ModuleCoverage.Check(config).Select(f => new StatusMessage { Source = $"{source}: {f.Path}", Message = $"line {f.Line}: {f.Message}" });
 
     private void Validate(CloudMap config, string source, List<ProvisioningDiagnostic> diagnostics)
     {

@@ -18,6 +18,12 @@ public sealed record ProvisioningOptions
     /// <summary>cloud-init's schema, for runtime warnings; null skips validation.</summary>
     public Schema.CloudConfigSchema? Schema { get; init; }
 
+    /// <summary>
+    /// All or nothing: a key or option keel-agent does not apply is an error and no module runs (also set by
+    /// <c>keel_agent: {strict: true}</c> in the config).
+    /// </summary>
+    public bool Strict { get; init; }
+
     /// <summary>Fetches #include URLs; null uses file:// and loopback only.</summary>
     public UserData.IIncludeFetcher? IncludeFetcher { get; init; }
 

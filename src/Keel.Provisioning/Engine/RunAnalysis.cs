@@ -16,10 +16,13 @@ public sealed class RunAnalysis
     /// <summary>Stages in run order.</summary>
     public List<StageAnalysis> Stages { get; set; } = [];
 
+    /// <summary>Keys and options of the config keel-agent did not apply, each naming the key (never a silent skip).</summary>
+    public List<StatusMessage> NotApplied { get; set; } = [];
+
     /// <summary>Builds the analysis; a stage without a recorded timing (an older record) is the sum of its modules' times.</summary>
     public static RunAnalysis From(AgentStatus status)
     {
-        var analysis = new RunAnalysis { InstanceId = status.InstanceId };
+        var analysis = new RunAnalysis { InstanceId = status.InstanceId, NotApplied = status.NotApplied };
         var names = status.Stages.Select(s => s.Name).Concat(status.Modules.Select(m => m.Stage)).Distinct(StringComparer.Ordinal);
         foreach (var name in names)
         {
@@ -54,6 +57,10 @@ public sealed class RunAnalysis
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"{"total",-28} {"",-14} {TotalMs,10:F3}\n");
+        foreach (var n in NotApplied)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"not applied: {n.Source}: {n.Message}\n");
+        }
         return sb.ToString();
     }
 }

@@ -43,3 +43,21 @@ internal static class ModuleCommand
         }
     }
 }
+
+/// <summary>Runs one of the root's own programs: directly when the root is "/", through chroot into it otherwise.</summary>
+internal static class RootCommand
+{
+    /// <summary>Runs <paramref name="argv"/> (a program found on the root's PATH) in the root; a non-zero exit is an IOException naming it.</summary>
+    public static void Run(ModuleContext context, IReadOnlyList<string> argv)
+    {
+        var shown = string.Join(' ', argv);
+        if (context.Root.IsHostRoot)
+        {
+            var program = Keel.Processes.ToolLookup.Find(argv[0]) ?? throw new IOException($"{argv[0]}: not installed");
+            ModuleCommand.Run(context, shown, program, argv.Skip(1).ToList());
+            return;
+        }
+
+        ModuleCommand.Run(context, shown, "chroot", [context.Root.RootPath, .. argv], null, context.Root.RootPath);
+    }
+}

@@ -53,9 +53,15 @@ public sealed class RuncmdModule() : CloudConfigModule("runcmd", Frequency.PerIn
 public sealed class ScriptsModule(bool vendor) : CloudConfigModule(vendor ? "scripts_vendor" : "scripts_user", Frequency.PerInstance, Stage.Final)
 {
     /// <inheritdoc />
-    public override ModuleOutcome Run(ModuleContext context)
+    public override ModuleOutcome Run(ModuleContext context) =>
+        RunParts(context, Name, vendor ? context.Paths.VendorScriptsDir : context.Paths.ScriptsDir);
+
+    /// <summary>
+    /// cloud-init's runparts: every executable regular file of <paramref name="dir"/> (in the root) in name order, all of
+    /// them even when one fails; deferred (no semaphore) in a root that may not execute.
+    /// </summary>
+    public static ModuleOutcome RunParts(ModuleContext context, string name, string dir)
     {
-        var dir = vendor ? context.Paths.VendorScriptsDir : context.Paths.ScriptsDir;
         var host = context.Root.Resolve(dir);
         if (!Directory.Exists(host))
         {
@@ -74,16 +80,16 @@ public sealed class ScriptsModule(bool vendor) : CloudConfigModule(vendor ? "scr
 
         if (!context.CanExecute)
         {
-            context.Log.WriteLine($"{Name}: {scripts.Count} script(s) in {dir} left for the first boot of this root");
+            context.Log.WriteLine($"{name}: {scripts.Count} script(s) in {dir} left for the first boot of this root");
             return ModuleOutcome.Deferred;
         }
 
         var failures = new List<string>();
-        foreach (var name in scripts)
+        foreach (var script in scripts)
         {
             try
             {
-                ScriptRunner.Run(context, dir + "/" + name, throughShell: false);
+                ScriptRunner.Run(context, dir + "/" + script, throughShell: false);
             }
             catch (IOException ex)
             {
@@ -98,4 +104,19 @@ public sealed class ScriptsModule(bool vendor) : CloudConfigModule(vendor ? "scr
 
         return ModuleOutcome.Done;
     }
+}
+
+/// <summary>
+/// cloud-init's scripts_per_boot, scripts_per_instance and scripts_per_once (final stage): the executable files an image
+/// or an administrator put in /var/lib/cloud/scripts/per-boot (every boot: cloud-init 22.4.2 marks the module "always"),
+/// per-instance (once per instance-id) and per-once (once for the life of the root), in name order.
+/// </summary>
+/// <param name="kind">"boot", "instance" or "once".</param>
+public sealed class ScriptsPerModule(string kind) : CloudConfigModule("scripts_per_" + kind,
+    kind switch { "boot" => Frequency.Always, "instance" => Frequency.PerInstance, "once" => Frequency.Once, _ => throw new ArgumentOutOfRangeException(nameof(kind)) },
+    Stage.Final)
+{
+    /// <inheritdoc />
+    public override ModuleOutcome Run(ModuleContext context) =>
+        ScriptsModule.RunParts(context, Name, $"{CloudPaths.CloudDir}/scripts/per-{kind}");
 }

@@ -28,7 +28,8 @@ public sealed class CloudConfigSchema
     {
         _root = document.RootElement;
         Name = name;
-        _topLevelKeys = new HashSet<string>(StringComparer.Ordinal);
+        // Keel's own key (keel_agent: {strict: true}) is part of keel-agent's vocabulary, not an unknown key.
+        _topLevelKeys = new HashSet<string>(StringComparer.Ordinal) { Engine.ModuleCoverage.KeelKey };
         CollectTopLevel(_root, 0);
     }
 
@@ -283,6 +284,11 @@ public sealed class CloudConfigSchema
 
         foreach (var key in extras)
         {
+            if (path.Length == 0 && key == Engine.ModuleCoverage.KeelKey)
+            {
+                continue;
+            }
+
             if (path.Length == 0)
             {
                 // Unknown top-level keys are never fatal (cloud-init's own runtime only warns about them).
