@@ -9,6 +9,9 @@ internal static class MirrorFixture
 {
     public static string Repo => TestPaths.FixtureRepo;
 
+    /// <summary>The packages the fixture repository holds (every architecture), counted rather than hard-coded.</summary>
+    public static int PackageCount => Directory.GetFiles(Path.Combine(Repo, "Packages"), "*.rpm", SearchOption.AllDirectories).Length;
+
     public static string Key => Path.Combine(Repo, "RPM-GPG-KEY-keel-fixture");
 
     /// <summary>A definition for <paramref name="url"/> trusting the fixture key (as `--key` does).</summary>

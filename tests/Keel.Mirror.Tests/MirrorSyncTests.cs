@@ -30,14 +30,14 @@ public sealed class MirrorSyncTests : IDisposable
         Assert.Null(first.Previous);
         Assert.Equal("snapshots/" + first.Snapshot, MirrorFixture.Current(Dest));
         var repo = first.Repositories.Single();
-        Assert.Equal(202, repo.Packages);
-        Assert.True(repo.FilesFetched > 202, $"{repo.FilesFetched} files fetched");
+        Assert.Equal(MirrorFixture.PackageCount, repo.Packages);
+        Assert.True(repo.FilesFetched > MirrorFixture.PackageCount, $"{repo.FilesFetched} files fetched");
 
         // Upstream bytes kept as they are: repomd.xml with its signature, metadata and every package.
         var served = MirrorFixture.Digests(Path.Combine(Dest, "current", "fx"));
         var original = MirrorFixture.Digests(MirrorFixture.Repo);
         Assert.Contains("repodata/repomd.xml.asc", served.Keys);
-        Assert.Equal(202, served.Keys.Count(k => k.EndsWith(".rpm", StringComparison.Ordinal)));
+        Assert.Equal(MirrorFixture.PackageCount, served.Keys.Count(k => k.EndsWith(".rpm", StringComparison.Ordinal)));
         foreach (var (path, digest) in served)
         {
             Assert.Equal(original[path], digest);
@@ -160,11 +160,11 @@ public sealed class MirrorSyncTests : IDisposable
         var next = await new MirrorSyncer().SyncAsync([MirrorFixture.Definition("fx", upstream.BaseUrl)], new MirrorSyncOptions { Destination = Dest });
         Assert.True(next.Published);
         Assert.Equal("snapshots/" + next.Snapshot, MirrorFixture.Current(Dest));
-        Assert.Equal(202, Directory.GetFiles(Path.Combine(Dest, "current", "fx"), "*.rpm", SearchOption.AllDirectories).Length);
+        Assert.Equal(MirrorFixture.PackageCount, Directory.GetFiles(Path.Combine(Dest, "current", "fx"), "*.rpm", SearchOption.AllDirectories).Length);
 
         // What the killed run had fetched (and the small snapshot's packages) is not fetched again.
         var rpmsFetched = upstream.Log.Count(l => l.Contains(".rpm", StringComparison.Ordinal));
-        Assert.True(rpmsFetched <= 202 - 12, $"{rpmsFetched} packages fetched again");
+        Assert.True(rpmsFetched <= MirrorFixture.PackageCount - 12, $"{rpmsFetched} packages fetched again");
         Assert.True(next.Repositories.Single().FilesReused >= 12, $"{next.Repositories.Single().FilesReused} reused");
         Assert.False(Directory.Exists(Path.Combine(Dest, ".staging")));
     }

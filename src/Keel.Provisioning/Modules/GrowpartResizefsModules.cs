@@ -50,10 +50,21 @@ public sealed class GrowpartModule() : CloudConfigModule("growpart", Frequency.A
         var growpart = ToolLookup.Find("growpart");
         if (growpart is null)
         {
-            // cloud-init's auto mode quietly does nothing without a resizer; keel-agent says so.
+            // cloud-init's auto mode quietly does nothing without a resizer. keel-agent warns when the config asked for
+            // growpart; with no growpart key (the every-boot default) an image without cloud-utils-growpart has simply
+            // not opted in, so the log says it and the status stays done.
             if (mode == "auto")
             {
-                context.Warnings.Add(new(Keel.Errors.Severity.Warning, "growpart", "growpart (cloud-utils-growpart) is not installed; nothing grown"));
+                const string Missing = "growpart (cloud-utils-growpart) is not installed; nothing grown";
+                if (context.Config["growpart"] is null)
+                {
+                    context.Log.WriteLine("growpart: " + Missing);
+                }
+                else
+                {
+                    context.Warnings.Add(new(Keel.Errors.Severity.Warning, "growpart", Missing));
+                }
+
                 return ModuleOutcome.NothingToDo;
             }
 
