@@ -22,8 +22,7 @@ public sealed class AgentBootTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_seed_provisions_user_key_and_hostname_on_first_boot()
     {
-        var agentRepo = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
-        Assert.True(File.Exists(Path.Combine(agentRepo, "repodata", "repomd.xml")), $"keel-agent repository missing at {agentRepo}: run tests/agent-package/build.sh");
+        var agentRepo = EndToEnd.AgentRepository();
         // The agent's repository is unsigned test output; the distribution's stays signed (gpgcheck per repository).
         var config = EndToEnd.WriteConfig(_work, "minimal", moreRepositories: $"""
               - id: keel-agent

@@ -68,8 +68,7 @@ public sealed class ContainerHostTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Container_host_runs_containers_under_systemd_with_the_agent_units_in_order()
     {
-        var agentRepo = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
-        Assert.True(File.Exists(Path.Combine(agentRepo, "repodata", "repomd.xml")), $"keel-agent repository missing at {agentRepo}: run tests/agent-package/build.sh");
+        var agentRepo = EndToEnd.AgentRepository();
         // podman's default network ("podman") with aardvark-dns on, so containers on it find each other by name (podman
         // turns DNS off on its built-in default); the rest of the file is what podman itself writes for that network.
         var config = EndToEnd.WriteConfig(_work, "container-host", size: "3GiB", moreRepositories: $"""

@@ -61,6 +61,14 @@ internal static class EndToEnd
         return path;
     }
 
+    /// <summary>The keel/keel-agent/keel-validate repository tests/agent-package/build.sh made (KEEL_AGENT_REPO); fails the test when it is missing.</summary>
+    public static string AgentRepository()
+    {
+        var repo = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
+        Assert.True(File.Exists(Path.Combine(repo, "repodata", "repomd.xml")), $"the keel package repository is missing at {repo}: run tests/agent-package/build.sh");
+        return repo;
+    }
+
     public static LoadedConfig Load(string path)
     {
         var result = ConfigLoader.LoadFile(path);

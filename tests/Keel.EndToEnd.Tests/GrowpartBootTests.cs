@@ -27,8 +27,7 @@ public sealed partial class GrowpartBootTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task An_enlarged_disk_is_filled_by_the_root_filesystem_after_first_boot()
     {
-        var agentRepo = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
-        Assert.True(File.Exists(Path.Combine(agentRepo, "repodata", "repomd.xml")), $"keel-agent repository missing at {agentRepo}: run tests/agent-package/build.sh");
+        var agentRepo = EndToEnd.AgentRepository();
         var config = EndToEnd.WriteConfig(_work, "minimal", moreRepositories: $"""
               - id: keel-agent
                 path: {agentRepo}

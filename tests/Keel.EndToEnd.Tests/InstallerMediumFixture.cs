@@ -23,8 +23,7 @@ public sealed partial class InstallerMediumFixture : IDisposable
     {
         var snapshot = Path.Combine(_work, "snapshot");
         SnapshotRepository.Create(snapshot, name => name.StartsWith("openssh", StringComparison.Ordinal) && name.Contains("-9.8p1-", StringComparison.Ordinal));
-        var agentRepo = Environment.GetEnvironmentVariable("KEEL_AGENT_REPO") ?? Path.Combine(TestPaths.RepoRoot, ".work", "agent-repo");
-        Assert.True(File.Exists(Path.Combine(agentRepo, "repodata", "repomd.xml")), $"the keel package repository is missing at {agentRepo}: run tests/agent-package/build.sh");
+        var agentRepo = EndToEnd.AgentRepository();
 
         var mediumConfig = Path.Combine(_work, "installer.yaml");
         File.WriteAllText(mediumConfig, $"""

@@ -88,7 +88,7 @@ public sealed class SshAuthkeyFingerprintsModule() : CloudConfigModule("ssh_auth
             "sha1" => SHA1.HashData(key),
             "sha384" => SHA384.HashData(key),
             "sha512" => SHA512.HashData(key),
-            _ => Sha256Digest.Hash(key),
+            _ => ManagedSha256(key),
         };
 #pragma warning restore CA5351, CA5350
         var hex = Convert.ToHexStringLower(digest);
@@ -99,5 +99,15 @@ public sealed class SshAuthkeyFingerprintsModule() : CloudConfigModule("ssh_auth
         }
 
         return sb.ToString();
+    }
+
+    // BouncyCastle's managed SHA-256: the same digest without loading OpenSSL into the agent.
+    private static byte[] ManagedSha256(byte[] data)
+    {
+        var sha = new Org.BouncyCastle.Crypto.Digests.Sha256Digest();
+        sha.BlockUpdate(data, 0, data.Length);
+        var digest = new byte[sha.GetDigestSize()];
+        sha.DoFinal(digest, 0);
+        return digest;
     }
 }
