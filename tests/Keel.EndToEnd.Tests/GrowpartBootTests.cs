@@ -37,6 +37,7 @@ public sealed partial class GrowpartBootTests(ITestOutputHelper output) : IDispo
               include:
                 - keel-agent
                 - cloud-utils-growpart
+                - e2fsprogs
             services:
               enable:
                 - keel-agent-local.service

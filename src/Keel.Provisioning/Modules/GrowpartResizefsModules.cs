@@ -204,7 +204,24 @@ public sealed class ResizefsModule() : CloudConfigModule("resizefs", Frequency.A
         }
 
         var (tool, arguments) = command.Value;
-        var program = ToolLookup.Find(tool) ?? throw new IOException($"resizefs: {tool} is not installed; {mount.FsType} on {device.DevPath} not resized");
+        var program = ToolLookup.Find(tool);
+        if (program is null)
+        {
+            // cloud-init logs a failed resize and goes on. Without a resize_rootfs key (the every-boot default) an image
+            // that did not install the filesystem's tools has not opted in: a log line. A config that asks gets a warning.
+            var missing = $"{tool} is not installed; {mount.FsType} on {device.DevPath} not resized";
+            if (value is null)
+            {
+                context.Log.WriteLine("resizefs: " + missing);
+            }
+            else
+            {
+                context.Warnings.Add(new(Keel.Errors.Severity.Warning, "resizefs", missing));
+            }
+
+            return ModuleOutcome.NothingToDo;
+        }
+
         ModuleCommand.Run(context, $"{tool} {string.Join(' ', arguments)}", program, arguments);
         context.Log.WriteLine($"resizefs: {mount.FsType} on {device.DevPath} grown to its device ({device.SizeBytes} bytes)");
         return ModuleOutcome.Done;

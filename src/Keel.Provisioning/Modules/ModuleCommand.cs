@@ -47,6 +47,7 @@ internal static class ModuleCommand
 /// <summary>Runs one of the root's own programs: directly when the root is "/", through chroot into it otherwise.</summary>
 internal static class RootCommand
 {
+
     /// <summary>Runs <paramref name="argv"/> (a program found on the root's PATH) in the root; a non-zero exit is an IOException naming it.</summary>
     public static void Run(ModuleContext context, IReadOnlyList<string> argv)
     {
@@ -58,6 +59,7 @@ internal static class RootCommand
             return;
         }
 
-        ModuleCommand.Run(context, shown, "chroot", [context.Root.RootPath, .. argv], null, context.Root.RootPath);
+        // The host's TMPDIR names a directory outside the root (update-ca-certificates' mktemp failed on it).
+        ModuleCommand.Run(context, shown, "chroot", [context.Root.RootPath, .. argv], new Dictionary<string, string> { ["TMPDIR"] = "/tmp" }, context.Root.RootPath);
     }
 }

@@ -47,7 +47,7 @@ internal sealed partial class SideBySideRun : IDisposable
         var failed = new List<string>();
         foreach (var stage in new[] { new[] { "init", "--local" }, ["init"], ["modules", "--mode", "config"], ["modules", "--mode", "final"] })
         {
-            var (exit, output) = Tool.TryRun("unshare", ["--uts", "--net", "chroot", CloudInitRoot, "cloud-init", .. stage]);
+            var (exit, output) = Tool.TryRun("unshare", ["--uts", "--net", "chroot", CloudInitRoot, "env", "TMPDIR=/tmp", "cloud-init", .. stage]);
             Log.Append("cloud-init ").AppendJoin(' ', stage).Append(": exit ").Append(exit).Append('\n').Append(output);
             if (exit != 0)
             {
