@@ -62,7 +62,7 @@ public sealed partial class GrowpartBootTests(ITestOutputHelper output) : IDispo
             #cloud-config
             runcmd:
               - mm=$(awk '$5=="/"{print $3}' /proc/self/mountinfo | tail -n 1); part=$(readlink -f /sys/dev/block/$mm); disk=$(dirname $part); echo "KEEL-GROW-SECTORS part=$(cat $part/size) start=$(cat $part/start) disk=$(cat $disk/size)" > /dev/console
-              - echo "KEEL-GROW-FS $(df -B1 --output=size / | tail -n 1 | tr -d ' ')" > /dev/console
+              - echo "KEEL-GROW-FS $(df -Pk / | tail -n 1 | awk '{ printf "%.0f", $2 * 1024 }')" > /dev/console
               - keel-agent analyze | grep -E 'growpart|resizefs' | sed 's/^/KEEL-GROW-MODULE /' > /dev/console
               - echo KEEL-GROW-DONE > /dev/console
 
