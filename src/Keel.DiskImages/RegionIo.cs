@@ -40,7 +40,7 @@ internal static class RegionIo
             return;
         }
 
-        using var handle = File.OpenHandle(target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        using var handle = BlockDevice.Open(target.Path, FileAccess.Write);
         var zeros = new byte[(int)Math.Min(ChunkBytes, length)];
         for (long done = 0; done < length;)
         {
@@ -63,7 +63,7 @@ internal static class RegionIo
             throw new InvalidDataException($"{source}: {length} bytes do not fit the {regionBytes}-byte region at offset {offset} of {target.Path}");
         }
 
-        using var output = File.OpenHandle(target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        using var output = target.IsBlockDevice ? BlockDevice.Open(target.Path, FileAccess.Write) : File.OpenHandle(target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         var buffer = new byte[ChunkBytes];
         for (long done = 0; done < length;)
         {

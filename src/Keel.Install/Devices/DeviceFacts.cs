@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Keel.DiskImages;
 
 namespace Keel.Install.Devices;
 
@@ -53,7 +54,7 @@ public sealed record DeviceFacts(string Path, long SizeBytes, int LogicalSectorS
     {
         try
         {
-            using var handle = File.OpenHandle(device, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var handle = BlockDevice.Open(device, FileAccess.Read);
             var head = new byte[Math.Min(size, (long)PrimaryGptSectors * sectorSize)];
             var tail = new byte[Math.Min(size, (long)BackupGptSectors * sectorSize)];
             RandomAccess.Read(handle, head, 0);

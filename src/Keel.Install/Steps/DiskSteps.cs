@@ -1,5 +1,6 @@
 using Keel.Config.Planning;
 using Keel.Config.Validation;
+using Keel.DiskImages;
 using Keel.Install.Devices;
 using Keel.Install.Planning;
 using Keel.Install.Processes;
@@ -34,6 +35,7 @@ public sealed class StoragePartitionStep() : InstallStep("storage.partition", "P
             // Checked again: the disk may have been mounted while the packages were downloading.
             (run.Options.Guard ?? new InstallTargetGuard()).Check(target.Path, run.Options.MediumPath);
             where = target.Path;
+            run.DiskLock ??= await BlockDeviceLock.AcquireAsync(where, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
 
         await DiskWriter.PartitionAsync(where, target.SizeBytes, run.Layout, cancellationToken).ConfigureAwait(false);
@@ -108,6 +110,7 @@ public sealed class StorageFormatStep() : InstallStep("storage.format", "Make fi
             // partitions, also on kernels that cannot parse GPT themselves.
             await StepTool.RunAsync(Id, "blockdev", ["--flushbufs", target.Path], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
             await StepTool.RunAsync(Id, "partx", ["--update", target.Path], cancellationToken, debianPackage: "util-linux").ConfigureAwait(false);
+            run.ReleaseDiskLock();
         }
     }
 }

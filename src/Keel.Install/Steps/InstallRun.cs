@@ -1,5 +1,6 @@
 using Keel.Config.Loading;
 using Keel.Config.Model;
+using Keel.DiskImages;
 using Keel.Install.Devices;
 using Keel.Install.Engine;
 using Keel.Install.Planning;
@@ -71,8 +72,19 @@ public sealed class InstallRun : IDisposable
     /// <summary>The sink for code that reports its own events (the package step).</summary>
     public IProgress<EngineEvent> Progress => _progress;
 
+    /// <summary>The whole-disk lock held from partitioning until the file systems are made (device installs only).</summary>
+    internal BlockDeviceLock? DiskLock { get; set; }
+
+    /// <summary>Releases the whole-disk lock, letting udev run the events it postponed.</summary>
+    internal void ReleaseDiskLock()
+    {
+        DiskLock?.Dispose();
+        DiskLock = null;
+    }
+
     public void Dispose()
     {
+        ReleaseDiskLock();
         Packages?.Dispose();
         Work?.Dispose();
         if (Plan.Target.Kind == PlanTargetKind.Image)
