@@ -6,8 +6,11 @@ namespace Keel.EndToEnd.Tests;
 /// <summary>Configs over the fixture repository, scratch directories and console parsing shared by the end-to-end tests.</summary>
 internal static class EndToEnd
 {
-    /// <summary>TCG boots take 10–60 s here; the limit only ends a boot that hangs.</summary>
-    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// TCG boots take 10–60 s here (a first boot that encrypts its root in place, minutes); the limit only ends a boot that
+    /// hangs, so it is generous: two end-to-end classes run at once, and a loaded host has stretched a 3-minute boot past 5.
+    /// </summary>
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>A boot script (the fixture init runs /etc/rc.d/boot.d/*) that prints what the machine itself sees.</summary>
     public const string PrintPackagesAtBoot = """

@@ -89,17 +89,8 @@ public sealed partial class InstallerMediumFixture : IDisposable
         PublicKey = Path.Combine(_work, "medium-key.asc");
         key.Run("--armor", "--output", PublicKey, "--export", key.Fingerprint);
         Iso = Path.Combine(_work, "installer.iso");
-        // gpg finds the signing key through GNUPGHOME, as it would for a release engineer; the end-to-end tests run one at a time.
-        var previous = Environment.GetEnvironmentVariable("GNUPGHOME");
-        Environment.SetEnvironmentVariable("GNUPGHOME", key.Home);
-        try
-        {
-            Keel(["media", "build", mediumConfig, "-o", Iso, "--signing-key", key.Fingerprint, "--progress", "plain"]);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("GNUPGHOME", previous);
-        }
+        // The fixture's own gpg home, given as an option: GNUPGHOME is process-wide, and other end-to-end classes run beside this one.
+        Keel(["media", "build", mediumConfig, "-o", Iso, "--signing-key", key.Fingerprint, "--gnupg-home", key.Home, "--progress", "plain"]);
 
         CustomIso = Path.Combine(_work, "custom.iso");
         Keel(["media", "customize", Iso, "--config", unattended, "-o", CustomIso]);

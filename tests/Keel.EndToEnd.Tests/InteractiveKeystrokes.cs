@@ -26,7 +26,7 @@ internal static partial class InteractiveKeystrokes
         void Log(string what) => output.WriteLine($"[keys {clock.Elapsed.TotalSeconds,5:0.0} s] {what}");
 
         // 1. Locale: the search field has the focus; typing filters, the highlighted row is the choice.
-        c.WaitForScreen("1/11 Language and locale", TimeSpan.FromMinutes(3));
+        c.WaitForScreen("1/11 Language and locale", TimeSpan.FromMinutes(6));
         Log("locale");
         c.Type("en_US.UTF-8");
         WaitForLine(c, l => l.Contains("Chosen: en_US.UTF-8", StringComparison.Ordinal), "the locale en_US.UTF-8 chosen");

@@ -60,7 +60,6 @@ internal sealed partial class TmuxTerminal : IDisposable
     /// <summary>The command's exit status once it has ended, else null.</summary>
     public int? ExitStatus()
     {
-        // tmux 3.3a prints an empty #{pane_dead_status} for status 0; a death by signal has #{pane_dead_signal} instead.
         var state = Tmux(_socket, "display-message", "-p", "-t", "keel", "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}").Trim().Split('|');
         if (state[0] != "1")
         {
@@ -69,9 +68,20 @@ internal sealed partial class TmuxTerminal : IDisposable
 
         var status = state.ElementAtOrDefault(1) ?? "";
         var signal = state.ElementAtOrDefault(2) ?? "";
-        return status.Length > 0 ? int.Parse(status, CultureInfo.InvariantCulture)
-            : signal.Length > 0 ? 128 + int.Parse(signal, CultureInfo.InvariantCulture)
-            : 0;
+        if (status.Length > 0)
+        {
+            return int.Parse(status, CultureInfo.InvariantCulture);
+        }
+
+        if (signal.Length > 0)
+        {
+            return 128 + int.Parse(signal, CultureInfo.InvariantCulture);
+        }
+
+        // tmux marks the pane dead when the pty closes and knows the status only once it has reaped the process (3.3a
+        // prints "0" for a clean exit): in between both are empty. Reading that as 0 made a quit (130) look like success on
+        // a loaded machine, so it is "not ended yet".
+        return null;
     }
 
     /// <summary>Waits until <paramref name="text"/> is on the screen; returns the screen.</summary>

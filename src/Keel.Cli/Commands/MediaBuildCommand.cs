@@ -18,6 +18,7 @@ internal static class MediaBuildCommand
         var output = new Option<string>("--output", "-o") { Description = "The ISO to write; it appears only when complete. SHA256SUMS and SHA256SUMS.asc are written beside it.", Required = true };
         var repo = new Option<string>("--repo") { Description = "Read the carried repositories given by path from DIR instead (a mirror); keys stay the document's." };
         var key = new Option<string>("--signing-key") { Description = "The gpg secret key (id, fingerprint or user id; GNUPGHOME's keyring) that signs the manifest, the offline repodata and SHA256SUMS. Required." };
+        var gnupgHome = new Option<string>("--gnupg-home") { Description = "The gpg home that holds the signing key (as gpg --homedir); default: GNUPGHOME, else ~/.gnupg." };
         var progress = ProgressOptions.Create();
         var presets = ConfigValidateCommand.PresetsOption();
         var cmd = new Command("build",
@@ -25,9 +26,10 @@ internal static class MediaBuildCommand
             "its UKI on an appended ESP (UEFI El Torito and GPT: boots as a CD and from a USB stick), an offline repository " +
             "with every package of the offered presets (signed repodata), and a signed manifest of every file.\n\n" +
             "SOURCE_DATE_EPOCH with a 'seed:' in the document makes the ISO bit-identical for the same inputs.\n\n" +
-            "Example:\n  keel media build examples/fixture/installer.yaml -o installer.iso --signing-key 0x1234ABCD5678EF90")
+            "Example:\n  keel media build examples/fixture/installer.yaml -o installer.iso --signing-key 0x1234ABCD5678EF90\n" +
+            "  keel media build installer.yaml -o installer.iso --signing-key release@example.com --gnupg-home /srv/release/gnupg")
         {
-            file, output, repo, key, progress, presets,
+            file, output, repo, key, gnupgHome, progress, presets,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -44,6 +46,7 @@ internal static class MediaBuildCommand
             {
                 Output = parse.GetValue(output)!,
                 SigningKey = parse.GetValue(key),
+                GnupgHome = parse.GetValue(gnupgHome),
                 RepositoryDirectory = parse.GetValue(repo),
                 SourceDateEpoch = ConfigCommandSupport.SourceDateEpoch(),
             };
