@@ -64,7 +64,7 @@ public static class ModuleCoverage
         new("lxd", ModuleSupport.NotApplicable, ["lxd"], Rpm + " (LXD comes as an Ubuntu snap)"),
         new("mcollective", ModuleSupport.NotImplemented, ["mcollective"], "not yet"),
         new("migrator", ModuleSupport.NotApplicable, ["migrate"], "not needed: keel-agent has no older cloud-init semaphore names to migrate"),
-        new("mounts", ModuleSupport.NotImplemented, ["mounts", "mount_default_fields", "swap"], "not yet"),
+        new("mounts", ModuleSupport.Supported, ["mounts", "mount_default_fields", "swap"], "x-systemd.requires=keel-agent.service; metadata device names (ephemeral0, swap) are not mapped: warned, written as given"),
         new("ntp", ModuleSupport.Partial, ["ntp"], "chrony only",
             new Dictionary<string, string> { ["ntp.config.template"] = "Jinja templates are not rendered: give servers and pools" }),
         new("package_update_upgrade_install", ModuleSupport.Supported, ["packages", "package_update", "package_upgrade", "package_reboot_if_required", "apt_update", "apt_upgrade", "apt_reboot_if_required"], "through dnf"),

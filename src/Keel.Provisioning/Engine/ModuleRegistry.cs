@@ -13,6 +13,7 @@ public static class ModuleRegistry
         new WriteFilesModule(deferred: false),
         new GrowpartModule(),
         new ResizefsModule(),
+        new MountsModule(),
         new SetHostnameModule(),
         new UpdateHostnameModule(),
         new UpdateEtcHostsModule(),
