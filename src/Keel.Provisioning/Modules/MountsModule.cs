@@ -328,7 +328,8 @@ public sealed partial class MountsModule() : CloudConfigModule("mounts", Frequen
 
     private static void CreateSwapFile(ModuleContext context, string file, long mib)
     {
-        var host = context.Root.Resolve(file);
+        // The link itself, never its target: the file is made where the path names it, inside the root.
+        var host = context.Root.Resolve(file, followFinal: false);
         context.Root.DeleteFile(file);
 
         // O_EXCL with mode 0600 from the start: the file is never readable by others, and a symlink put in its place
