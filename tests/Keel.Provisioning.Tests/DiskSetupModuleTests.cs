@@ -57,6 +57,31 @@ public sealed class DiskSetupModuleTests : IClassFixture<CloudInitChroot>
         Assert.Equal(table == "gpt" ? "gpt" : "dos", Table(keel.Device).GetProperty("label").GetString());
     }
 
+    [Theory]
+    [InlineData("{device: DEV, partition: none, filesystem: ext4, label: data}")]
+    [InlineData("{device: DEV, partition: auto, filesystem: xfs, label: logs}")]
+    [InlineData("{device: DEV, filesystem: swap, label: sw}")]
+    [InlineData("{device: DEV, partition: none, filesystem: ext4, extra_opts: [-m, '0', -O, ^has_journal]}")]
+    public void Filesystem_is_the_one_cloud_init_makes(string entry)
+    {
+        using var keel = new LoopImage(320);
+        using var cloudInit = new LoopImage(320);
+        var (exit, output) = RunCloudInit("fs_setup:\n  - " + entry.Replace("DEV", cloudInit.Device, StringComparison.Ordinal) + "\n");
+        Assert.True(exit == 0 && !output.Contains("Failed", StringComparison.Ordinal), $"cloud-init's cc_disk_setup: exit {exit}: {output}");
+
+        keel.Seed("#cloud-config\nfs_setup:\n  - " + entry.Replace("DEV", keel.Device, StringComparison.Ordinal) + "\n");
+        var status = keel.Run(execute: true);
+        Assert.True(status.Modules.Single(m => m.Name == "disk_setup").Result == "ran", string.Join("; ", status.Errors.Select(e => e.Message)));
+
+        var expected = Blkid(cloudInit.Device);
+        Assert.NotNull(expected.Type);
+        Assert.Equal(expected, Blkid(keel.Device));
+        if (entry.Contains("has_journal", StringComparison.Ordinal))
+        {
+            Assert.DoesNotContain("has_journal", Tool.Run("dumpe2fs", "-h", keel.Device), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Gpt_partitions_get_their_sizes_types_and_filesystems_with_labels()
     {
