@@ -161,6 +161,29 @@ public sealed class DiskSetupModuleTests : IClassFixture<CloudInitChroot>
     }
 
     [Fact]
+    public void Replace_fs_reformats_the_named_filesystem_and_remove_wipes_the_table()
+    {
+        using var disk = new LoopImage(64);
+        Tool.Run("sh", "-c", $"printf 'label: gpt\\n,16M\\n,16M\\n' | sfdisk -q '{disk.Device}'");
+        Tool.Run("partx", "--update", disk.Device);
+        disk.MakePartitionNodes();
+        Tool.Run("mkfs.vfat", "-n", "ONE", disk.Device + "p1");
+        Tool.Run("mkfs.ext4", "-q", "-L", "two", disk.Device + "p2");
+
+        // replace_fs with partition any (cloud-init's order: the first partition that has either wins): the vfat
+        // partition becomes ext4; the ext4 one is left as it is.
+        disk.Seed($"#cloud-config\nfs_setup:\n  - {{device: {disk.Device}, partition: any, filesystem: ext4, label: three, replace_fs: vfat}}\n");
+        Assert.Equal("ran", disk.Run(execute: true).Modules.Single(m => m.Name == "disk_setup").Result);
+        Assert.Equal(("three", "ext4"), Blkid(disk.Device + "p1"));
+        Assert.Equal(("two", "ext4"), Blkid(disk.Device + "p2"));
+
+        disk.Seed($"#cloud-config\ndisk_setup:\n  {disk.Device}: {{layout: remove}}\n", "iid-2");
+        Assert.Equal("ran", disk.Run(execute: true).Modules.Single(m => m.Name == "disk_setup").Result);
+        Assert.NotEqual(0, Tool.TryRun("sfdisk", "--json", disk.Device).Exit);
+        Assert.Empty(Directory.EnumerateDirectories($"/sys/block/{Path.GetFileName(disk.Device)}", Path.GetFileName(disk.Device) + "p*"));
+    }
+
+    [Fact]
     public void A_target_root_without_execute_is_deferred_and_cmd_is_reported()
     {
         using var disk = new LoopImage(32);
