@@ -13,6 +13,8 @@ public static class ModuleRegistry
         new WriteFilesModule(deferred: false),
         new GrowpartModule(),
         new ResizefsModule(),
+        new DiskSetupModule(),
+        new MountsModule(),
         new SetHostnameModule(),
         new UpdateHostnameModule(),
         new UpdateEtcHostsModule(),
