@@ -57,7 +57,7 @@ public sealed class KeyboardModule() : CloudConfigModule("keyboard", Frequency.P
 
         if (context.Root.IsHostRoot)
         {
-            RootCommand.Run(context, ["localectl", "set-x11-keymap", layout, model, variant, options]);
+            RootCommand.Run(context, LocalectlArguments(layout, model, variant, options));
             return ModuleOutcome.Done;
         }
 
@@ -89,6 +89,10 @@ public sealed class KeyboardModule() : CloudConfigModule("keyboard", Frequency.P
             (keymap is null ? $" (no console keymap found for \"{layout}\")" : $" (console keymap {keymap})"));
         return ModuleOutcome.Done;
     }
+
+    /// <summary>What cloud-init runs on a systemd distribution: every field given, empty ones as empty arguments.</summary>
+    public static IReadOnlyList<string> LocalectlArguments(string layout, string model, string variant, string options) =>
+        ["localectl", "set-x11-keymap", layout, model, variant, options];
 
     /// <summary>00-keyboard.conf as systemd-localed writes it; null when every field is empty (localed removes the file).</summary>
     public static string? RenderXorg(X11 xc)
