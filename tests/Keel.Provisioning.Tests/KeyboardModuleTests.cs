@@ -71,6 +71,18 @@ public sealed class KeyboardModuleTests
         Assert.Equal("KEYMAP=cz\nXKBLAYOUT=cz,de\nXKBMODEL=pc104\nXKBOPTIONS=\"grp:a b\"\n", t["/etc/vconsole.conf"]);
     }
 
+    [Fact]
+    public void Cloud_init_s_documentation_example_applies()
+    {
+        // cloud-init's cc_keyboard example (gb, variant gb-extd): no converted keymap, so kbd-model-map's "uk" (gb/pc105).
+        using var t = new TestRoot();
+        CopyKbdModelMap(t);
+        t.Seed(File.ReadAllText(Keel.Tests.TestPaths.Oracle("cloud-init-HEAD", "doc", "module-docs", "cc_keyboard", "example3.yaml")));
+        Assert.Equal("ran", t.Run().Modules.Single(m => m.Name == "keyboard").Result);
+        Assert.Equal("KEYMAP=uk\nXKBLAYOUT=gb\nXKBMODEL=pc105\nXKBVARIANT=gb-extd\n", t["/etc/vconsole.conf"]);
+        Assert.Contains("        Option \"XkbVariant\" \"gb-extd\"\n", t["/etc/X11/xorg.conf.d/00-keyboard.conf"], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("keyboard: {model: pc105}", "keyboard.layout is required")]
     [InlineData("keyboard: {layout: \"de\\\"\"}", "keyboard.layout: quotes, backslashes and control characters are not allowed (systemd-localed refuses them)")]

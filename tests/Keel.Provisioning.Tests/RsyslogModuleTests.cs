@@ -106,6 +106,15 @@ public sealed class RsyslogModuleTests : IClassFixture<CloudInitChroot>
     }
 
     [Fact]
+    public void Cloud_init_s_documentation_example_applies()
+    {
+        using var t = new TestRoot();
+        t.Seed(File.ReadAllText(Keel.Tests.TestPaths.Oracle("cloud-init-HEAD", "doc", "module-docs", "cc_rsyslog", "example1.yaml")));
+        Assert.Equal("ran", t.Run().Modules.Single(m => m.Name == "rsyslog").Result);
+        Assert.Equal("# begin remotes\n*.* @10.0.4.1 # juju\n*.* @192.168.1.1 # maas\n# end remotes\n", t["/etc/rsyslog.d/20-cloud-config.conf"]);
+    }
+
+    [Fact]
     public void Directory_file_name_and_the_legacy_list_are_honoured()
     {
         using var t = new TestRoot();

@@ -79,6 +79,24 @@ public sealed class WireguardModuleTests
         Assert.False(Directory.Exists(t.Host("/etc/systemd/system/multi-user.target.wants")));
     }
 
+    [Fact]
+    public void Cloud_init_s_documentation_example_applies()
+    {
+        using var t = new TestRoot();
+        MakeWireguardTools(t);
+        t.Seed(File.ReadAllText(Keel.Tests.TestPaths.Oracle("cloud-init-HEAD", "doc", "module-docs", "cc_wireguard", "example1.yaml")));
+        var status = t.Run();
+
+        // Three readiness probes: left for the first boot.
+        Assert.Equal("deferred", status.Modules.Single(m => m.Name == "wireguard").Result);
+        foreach (var name in new[] { "wg0", "wg1" })
+        {
+            Assert.StartsWith("[Interface]\nPrivateKey = <private_key>\n", t[$"/etc/wireguard/{name}.conf"], StringComparison.Ordinal);
+            Assert.Equal("0:0 600", t.Stat($"/etc/wireguard/{name}.conf"));
+            Assert.Equal("enabled", Tool.Run("systemctl", "--root", t.RootPath, "is-enabled", $"wg-quick@{name}.service").Trim());
+        }
+    }
+
     [Theory]
     [InlineData("wireguard:\n  interfaces:\n    - {name: wg0, content: x}\n", "wireguard.interfaces.0: missing required keys: config_path")]
     [InlineData("wireguard:\n  interfaces:\n    - {name: \"wg0;reboot\", config_path: /etc/wireguard/x.conf, content: x}\n", "wireguard.interfaces.0.name 'wg0;reboot': an interface name is 1 to 15 of A-Z a-z 0-9 _ = + . -")]
