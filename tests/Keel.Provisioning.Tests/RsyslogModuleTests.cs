@@ -115,6 +115,32 @@ public sealed class RsyslogModuleTests : IClassFixture<CloudInitChroot>
     }
 
     [Fact]
+    public void Paths_never_leave_the_root()
+    {
+        using var t = new TestRoot();
+        t.Seed("#cloud-config\nrsyslog:\n  configs: [{filename: ../../../tmp/escape.conf, content: x}]\n");
+        var module = t.Run().Modules.Single(m => m.Name == "rsyslog");
+        Assert.Equal("failed", module.Result);
+        Assert.Contains("'..'", module.Error, StringComparison.Ordinal);
+
+        // A link to an absolute directory is resolved inside the root, as the chrooted system would.
+        var outside = Directory.CreateTempSubdirectory("keel-outside-").FullName;
+        try
+        {
+            using var linked = new TestRoot();
+            File.CreateSymbolicLink(linked.Host("/etc/rsyslog.d"), outside);
+            linked.Seed("#cloud-config\nrsyslog: {configs: [\"*.* @10.0.0.1\"]}\n");
+            Assert.Equal("ran", linked.Run().Modules.Single(m => m.Name == "rsyslog").Result);
+            Assert.Empty(Directory.GetFileSystemEntries(outside));
+            Assert.Equal("*.* @10.0.0.1\n", File.ReadAllText(linked.Host(outside + "/20-cloud-config.conf")));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Directory_file_name_and_the_legacy_list_are_honoured()
     {
         using var t = new TestRoot();
