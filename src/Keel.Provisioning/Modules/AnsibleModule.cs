@@ -127,10 +127,15 @@ public sealed partial class AnsibleModule() : CloudConfigModule("ansible", Frequ
         return result;
     }
 
-    private static string Required(CloudMap map, string key, string where) =>
-        map[key] is CloudScalar { IsNull: false, Text.Length: > 0 } s && s.Text != "false" && s.Text != "0"
-            ? s.Text
-            : throw new InvalidDataException($"Missing required key '{key}' from {where}");
+    // cloud-init's test is Python truthiness: null, false, 0 and "" are missing.
+    private static string Required(CloudMap map, string key, string where) => map[key] switch
+    {
+        CloudScalar { Kind: ScalarKind.String, Text.Length: > 0 } s => s.Text,
+        CloudScalar { Kind: ScalarKind.Integer or ScalarKind.Float } n when n.Text.Trim('0', '.', '-', '+').Length > 0 => n.Text,
+        CloudScalar { Kind: ScalarKind.Boolean, Text: "true" } => "True",
+        CloudMap { Count: > 0 } or CloudList { Items.Count: > 0 } => throw new InvalidDataException($"{where}.{key}: must be a string"),
+        _ => throw new InvalidDataException($"Missing required key '{key}' from {where}"),
+    };
 
     [GeneratedRegex(@"[\d\.]+")]
     private static partial Regex VersionPattern();
