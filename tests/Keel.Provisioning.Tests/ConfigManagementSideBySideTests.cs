@@ -183,6 +183,21 @@ public sealed class ConfigManagementSideBySideTests : IClassFixture<CloudInitChr
         Assert.Equal(output[1], ChefModule.FirstbootJson(chef));
     }
 
+    [Theory]
+    [InlineData("[main]\nlogdir=/a\n", "main: {logdir: /b, Server: x}\nnew: {n: 1, f: 1.5, t: true}\n")]
+    [InlineData("# c\n[DEFAULT]\nk: v\n  [agent]\n   report : true\n\n; x\n[user]\n", "DEFAULT: {k2: v2}\nagent: {certname: '%i.%f.X'}\n")]
+    [InlineData("", "agent: {server: s}\n")]
+    public void Puppet_conf_merging_is_pythons_configparser(string existing, string conf)
+    {
+        var script = "import sys, yaml\nfrom io import StringIO\nfrom cloudinit import helpers\n" +
+            "p = helpers.DefaultingConfigParser()\np.read_file(StringIO('\\n'.join(l.lstrip() for l in sys.argv[1].splitlines())))\n" +
+            "for s, c in yaml.safe_load(sys.argv[2]).items():\n    for o, v in c.items():\n" +
+            "        if o == 'certname': v = v.replace('%f', 'node1').replace('%i', 'iid-1').lower()\n        p.set(s, o, v)\n" +
+            "sys.stdout.write(p.stringify())";
+        var expected = Tool.Run("chroot", _chroot.Path, "python3", "-c", script, existing, conf);
+        Assert.Equal(expected, PuppetModule.Merge(existing, YamlConfigReader.ParseMap(conf, "t"), "iid-1", "node1"));
+    }
+
     private static string Mode(string hostPath) => Tool.Run("stat", "-c", "%a", hostPath).Trim();
 
     private static string Indent(string text, int spaces) =>

@@ -276,6 +276,11 @@ public sealed partial class PuppetModule() : CloudConfigModule("puppet", Frequen
                 }
 
                 var key = line[..at].Trim().ToLowerInvariant();
+                if (key.Length == 0)
+                {
+                    throw new InvalidDataException($"puppet.conf line {lineNo}: a value without a name");
+                }
+
                 if (current.Any(o => o.Key == key))
                 {
                     throw new InvalidDataException($"puppet.conf line {lineNo}: option '{key}' already exists in its section");
