@@ -76,8 +76,8 @@ public sealed class ConfigManagementSideBySideTests : IClassFixture<CloudInitChr
         {
             Directory.CreateDirectory(ci + "/etc/puppet");
             File.WriteAllText(ci + "/etc/puppet/puppet.conf", Existing);
-            var script = "import sys, yaml, logging\nfrom unittest import mock\nfrom cloudinit.config import cc_puppet\n" +
-                "cfg = yaml.safe_load(sys.argv[1])\ncloud = mock.MagicMock()\ncloud.get_instance_id.return_value = 'iid-1'\n" +
+            var script = "import sys, yaml, logging\nfrom unittest import mock\nfrom cloudinit.config import cc_puppet\nfrom cloudinit import safeyaml\n" +
+                "cfg = yaml.safe_load(safeyaml.dumps(yaml.safe_load(sys.argv[1])))\ncloud = mock.MagicMock()\ncloud.get_instance_id.return_value = 'iid-1'\n" +
                 "with mock.patch.object(cc_puppet.subp, 'subp', return_value=('', '')), mock.patch.object(cc_puppet.util, 'chownbyname'), mock.patch.object(cc_puppet.socket, 'getfqdn', return_value='node1'):\n" +
                 "    cc_puppet.handle('puppet', cfg, cloud, logging.getLogger(), [])\n";
             Tool.Run("chroot", _chroot.Path, "python3", "-c", script, config);
@@ -135,8 +135,8 @@ public sealed class ConfigManagementSideBySideTests : IClassFixture<CloudInitChr
         var ci = _chroot.Path + dir;
         try
         {
-            var script = "import sys, yaml, logging\nfrom unittest import mock\nfrom cloudinit.config import cc_salt_minion\n" +
-                "cfg = yaml.safe_load(sys.argv[1])\ncloud = mock.MagicMock()\ncloud.distro.osfamily = 'redhat'\n" +
+            var script = "import sys, yaml, logging\nfrom unittest import mock\nfrom cloudinit.config import cc_salt_minion\nfrom cloudinit import safeyaml\n" +
+                "cfg = yaml.safe_load(safeyaml.dumps(yaml.safe_load(sys.argv[1])))\ncloud = mock.MagicMock()\ncloud.distro.osfamily = 'redhat'\n" +
                 "with mock.patch.object(cc_salt_minion.subp, 'subp'):\n    cc_salt_minion.handle('salt_minion', cfg, cloud, logging.getLogger(), [])\n";
             Tool.Run("chroot", _chroot.Path, "python3", "-c", script, config);
 
@@ -173,14 +173,66 @@ public sealed class ConfigManagementSideBySideTests : IClassFixture<CloudInitChr
     [InlineData("server_url: https://chef.example\nvalidation_name: v\nvalidation_cert: \"-----BEGIN-----\"\npid_file: ''\nssl_verify_mode: ':verify_peer'\nfile_backup_path: null\nrun_list: ['recipe[a]', 'role[b]']\ninitial_attributes: {apache: {prefork: {maxclients: 100}}, keepalive: 'off', caf\u00e9: true}\n")]
     public void Chef_client_rb_and_firstboot_json_are_what_cloud_init_renders(string chefYaml)
     {
-        var script = "import sys, yaml, json, logging\nfrom cloudinit import templater\nfrom cloudinit.config import cc_chef\n" +
-            "c = yaml.safe_load(sys.argv[1])\np = cc_chef.get_template_params('iid-1', c, logging.getLogger())\np['generated_by'] = '# HEADER'\n" +
+        var script = "import sys, yaml, json, logging\nfrom cloudinit import templater, safeyaml\nfrom cloudinit.config import cc_chef\n" +
+            "c = yaml.safe_load(safeyaml.dumps(yaml.safe_load(sys.argv[1])))\np = cc_chef.get_template_params('iid-1', c, logging.getLogger())\np['generated_by'] = '# HEADER'\n" +
             "fb = {}\nif 'run_list' in c: fb['run_list'] = c['run_list']\nfor k in list(c.get('initial_attributes', {}).keys()): fb[k] = c['initial_attributes'][k]\n" +
             "sys.stdout.write(templater.render_string(open('/etc/cloud/templates/chef_client.rb.tmpl').read(), p) + '\\x00' + json.dumps(fb))";
         var output = Tool.Run("chroot", _chroot.Path, "python3", "-c", script, chefYaml).Split('\0');
         var chef = YamlConfigReader.ParseMap(chefYaml, "test");
         Assert.Equal(output[0], ChefModule.RenderClientRb(ChefModule.Parameters(chef, "iid-1"), "# HEADER"));
         Assert.Equal(output[1], ChefModule.FirstbootJson(chef));
+    }
+
+    [Fact]
+    public async Task Puppet_and_chef_in_both_agents_full_runs_leave_the_same_etc()
+    {
+        // Both copies get the same stand-ins: a puppet that answers `config print` and a chef-client, so neither agent
+        // installs anything (the chroot has no network and no rpm database).
+        var user = $$"""
+            #cloud-config
+            puppet:
+              install: false
+              start_service: false
+              conf:
+                agent: {server: puppet.example.org, certname: "%i.example"}
+                ca_cert: |
+            {{Indent(Pem, 6)}}
+              csr_attributes:
+                extension_requests: {pp_role: web, pp_uuid: ED803750}
+            chef:
+              server_url: https://chef.example.com
+              validation_name: org-validator
+              run_list: ["recipe[apache2]", "role[db]"]
+              initial_attributes:
+                apache: {keepalive: "off"}
+            """;
+        using var run = new SideBySideRun(_chroot.Path, SideBySideSeeds.Meta("iid-cm"), user);
+        foreach (var root in new[] { run.CloudInitRoot, run.KeelRoot })
+        {
+            Directory.CreateDirectory(root + "/etc/puppet");
+            File.WriteAllText(root + "/etc/puppet/puppet.conf", "[main]\nlogdir = /var/log/puppet\n");
+            File.WriteAllText(root + "/usr/bin/puppet", "#!/bin/sh\ncase \"$3\" in\nconfig) echo /etc/puppet/puppet.conf ;;\nssldir) echo /etc/puppet/ssl ;;\ncsr_attributes) echo /etc/puppet/csr_attributes.yaml ;;\nesac\n");
+            File.WriteAllText(root + "/usr/bin/chef-client", "#!/bin/sh\nexit 0\n");
+            File.SetUnixFileMode(root + "/usr/bin/puppet", (UnixFileMode)0x1ed);
+            File.SetUnixFileMode(root + "/usr/bin/chef-client", (UnixFileMode)0x1ed);
+            File.AppendAllText(root + "/etc/passwd", "puppet:x:52:52::/var/lib/puppet:/usr/sbin/nologin\n");
+            File.AppendAllText(root + "/etc/group", "puppet:x:52:\n");
+            File.AppendAllText(root + "/etc/shadow", "puppet:!:20000::::::\n");
+            File.AppendAllText(root + "/etc/gshadow", "puppet:!::\n");
+        }
+
+        Assert.True(run.RunCloudInit().Count == 0, run.Log.ToString());
+        Assert.True(await run.RunKeelAsync() == 0, run.Log.ToString());
+        foreach (var path in new[] { "/etc/puppet/puppet.conf", "/etc/puppet/puppet.conf.old", "/etc/puppet/csr_attributes.yaml", "/etc/puppet/ssl/certs/ca.pem", "/etc/chef/client.rb", "/etc/chef/firstboot.json" })
+        {
+            Assert.True(File.Exists(run.KeelRoot + path), path);
+        }
+
+        // /etc/puppet and /etc/chef (contents, modes, owners) and the rest of /etc agree but for the known differences of
+        // every side-by-side run (account-file backups, the DSA host key).
+        var unexplained = run.Compare().Where(d => !(d.Path is "/etc/passwd-" or "/etc/group-" or "/etc/shadow-" or "/etc/gshadow-" or "/etc/subuid-" or "/etc/subgid-"
+            || (d.Keel is null && d.Path.StartsWith("/etc/ssh/ssh_host_dsa_key", StringComparison.Ordinal)))).ToList();
+        Assert.True(unexplained.Count == 0, string.Join("\n", unexplained.Select(d => $"{d}\n  cloud-init: {d.CloudInit}\n  keel-agent: {d.Keel}")));
     }
 
     [Theory]
@@ -191,7 +243,7 @@ public sealed class ConfigManagementSideBySideTests : IClassFixture<CloudInitChr
     {
         var script = "import sys, yaml\nfrom io import StringIO\nfrom cloudinit import helpers\n" +
             "p = helpers.DefaultingConfigParser()\np.read_file(StringIO('\\n'.join(l.lstrip() for l in sys.argv[1].splitlines())))\n" +
-            "for s, c in yaml.safe_load(sys.argv[2]).items():\n    for o, v in c.items():\n" +
+            "from cloudinit import safeyaml\nfor s, c in yaml.safe_load(safeyaml.dumps(yaml.safe_load(sys.argv[2]))).items():\n    for o, v in c.items():\n" +
             "        if o == 'certname': v = v.replace('%f', 'node1').replace('%i', 'iid-1').lower()\n        p.set(s, o, v)\n" +
             "sys.stdout.write(p.stringify())";
         var expected = Tool.Run("chroot", _chroot.Path, "python3", "-c", script, existing, conf);

@@ -20,7 +20,7 @@ public sealed partial class AnsibleModule() : CloudConfigModule("ansible", Frequ
             return ModuleOutcome.NothingToDo;
         }
 
-        var ansible = value as CloudMap ?? throw ConfigValues.WrongType(Name, "ansible", value, "a mapping");
+        var ansible = value is CloudMap map ? (CloudMap)ConfigManagement.Sorted(map) : throw ConfigValues.WrongType(Name, "ansible", value, "a mapping");
         var method = Required(ansible, "install_method", "ansible");
         var package = Required(ansible, "package_name", "ansible");
         var pull = ConfigValues.Map(ansible, "pull", Name);
@@ -112,7 +112,7 @@ public sealed partial class AnsibleModule() : CloudConfigModule("ansible", Frequ
     public static List<string> PullArguments(CloudMap pull)
     {
         var result = new List<string>();
-        foreach (var (key, value) in pull.Entries)
+        foreach (var (key, value) in ((CloudMap)ConfigManagement.Sorted(pull)).Entries)
         {
             if (key == "playbook_name" || value is CloudScalar { Kind: ScalarKind.Boolean, Text: "false" })
             {

@@ -50,7 +50,7 @@ public sealed class ChefModule() : CloudConfigModule("chef", Frequency.Always, S
             return ModuleOutcome.NothingToDo;
         }
 
-        var chef = context.Config["chef"] as CloudMap ?? throw ConfigValues.WrongType(Name, "chef", context.Config["chef"]!, "a mapping");
+        var chef = context.Config["chef"] is CloudMap m ? (CloudMap)ConfigManagement.Sorted(m) : throw ConfigValues.WrongType(Name, "chef", context.Config["chef"]!, "a mapping");
         var dirs = ConfigValues.List(chef, "directories", Name) is { Items.Count: > 0 } list
             ? list.Items.Select((d, i) => ConfigPathCheck.Absolute(ConfigManagement.PythonStr(d, $"chef.directories.{i}"), "chef.directories")).ToList()
             : [.. Dirs];
@@ -202,6 +202,7 @@ public sealed class ChefModule() : CloudConfigModule("chef", Frequency.Always, S
     /// <summary>firstboot.json: run_list, then the initial_attributes, as cloud-init's json.dumps writes them.</summary>
     public static string FirstbootJson(CloudMap chef)
     {
+        chef = (CloudMap)ConfigManagement.Sorted(chef);
         var entries = new List<KeyValuePair<string, CloudNode>>();
         if (chef["run_list"] is { } runList)
         {

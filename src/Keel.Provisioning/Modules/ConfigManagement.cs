@@ -93,6 +93,17 @@ internal static class ConfigManagement
         }
     }
 
+    /// <summary>
+    /// The module's config with every mapping's keys in sorted order: cloud-init's modules read the config back from
+    /// cloud-config.txt, which it writes with safeyaml.dumps (keys sorted), so that is the order they iterate in.
+    /// </summary>
+    public static CloudNode Sorted(CloudNode node) => node switch
+    {
+        CloudMap map => new CloudMap(map.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new KeyValuePair<string, CloudNode>(e.Key, Sorted(e.Value))), map.Line, map.KeyLines),
+        CloudList list => new CloudList(list.Items.Select(Sorted).ToList(), list.Line),
+        _ => node,
+    };
+
     /// <summary>A scalar's text as Python's str() gives it (True/False/None, numbers as written); mappings and lists are refused.</summary>
     public static string PythonStr(CloudNode node, string where) => node switch
     {

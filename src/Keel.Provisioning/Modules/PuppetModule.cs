@@ -25,7 +25,7 @@ public sealed partial class PuppetModule() : CloudConfigModule("puppet", Frequen
         var puppet = context.Config["puppet"] switch
         {
             CloudScalar { IsNull: true } => CloudMap.Empty,
-            CloudMap m => m,
+            CloudMap m => (CloudMap)ConfigManagement.Sorted(m),
             var other => throw ConfigValues.WrongType(Name, "puppet", other!, "a mapping"),
         };
         var install = puppet.GetBool("install", true);
@@ -113,7 +113,7 @@ public sealed partial class PuppetModule() : CloudConfigModule("puppet", Frequen
     public static string Merge(string existing, CloudMap conf, string instanceId, string fqdn)
     {
         var ini = Ini.Parse(existing);
-        foreach (var (section, value) in conf.Entries)
+        foreach (var (section, value) in ((CloudMap)ConfigManagement.Sorted(conf)).Entries)
         {
             if (section == "ca_cert")
             {

@@ -26,7 +26,7 @@ public sealed class SaltMinionModule() : CloudConfigModule("salt_minion", Freque
         var salt = context.Config["salt_minion"] switch
         {
             CloudScalar { IsNull: true } => CloudMap.Empty,
-            CloudMap m => m,
+            CloudMap m => (CloudMap)ConfigManagement.Sorted(m),
             var other => throw ConfigValues.WrongType(Name, "salt_minion", other!, "a mapping"),
         };
         var package = ConfigValues.Text(salt, "pkg_name", Name) ?? "salt-minion";

@@ -42,9 +42,9 @@ public sealed class ConfigManagementModulesTests : IClassFixture<ConfigManagemen
         Assert.True(status.Modules.Single(m => m.Name == "puppet").Result == "ran", Describe(status));
 
         Assert.Contains("puppet-1.0-1.noarch", Installed(t));
-        Assert.Equal("[main]\nlogdir = /var/log/puppet\nrundir = /run/puppet\n\n[agent]\nserver = puppet.example.org\ncertname = iid-1.node1\n\n", t["/etc/puppet/puppet.conf"]);
+        Assert.Equal("[main]\nlogdir = /var/log/puppet\nrundir = /run/puppet\n\n[agent]\ncertname = iid-1.node1\nserver = puppet.example.org\n\n", t["/etc/puppet/puppet.conf"]);
         Assert.Equal("0:0 644", t.Stat("/etc/puppet/puppet.conf"));
-        Assert.Equal("[main]\nlogdir = /var/log/puppet\nrundir = /run/puppet\n\n[agent]\nserver = puppet.example.org\ncertname = iid-1.node1\n\n", t["/etc/puppet/puppet.conf.old"]);
+        Assert.Equal("[main]\nlogdir = /var/log/puppet\nrundir = /run/puppet\n\n[agent]\ncertname = iid-1.node1\nserver = puppet.example.org\n\n", t["/etc/puppet/puppet.conf.old"]);
         Assert.Equal("52:0 771", t.Stat("/var/lib/puppet/ssl"));
         Assert.Equal("52:0 644", t.Stat("/var/lib/puppet/ssl/certs/ca.pem"));
         Assert.Equal("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", t["/var/lib/puppet/ssl/certs/ca.pem"]);
@@ -170,7 +170,7 @@ public sealed class ConfigManagementModulesTests : IClassFixture<ConfigManagemen
         Assert.True(status.Modules.Single(m => m.Name == "ansible").Result == "ran", Describe(status));
         Assert.Contains("ansible-core-1.0-1.noarch", Installed(t));
         Assert.Equal("collection install community.general\n", t["/var/tmp/ansible-galaxy-args"]);
-        Assert.Equal("HOME=/root ANSIBLE_CONFIG=/etc/ansible/ansible.cfg --url=https://github.com/example/playbooks.git --accept-host-key --checkout=main --full site.yml\n", t["/var/tmp/ansible-pull-args"]);
+        Assert.Equal("HOME=/root ANSIBLE_CONFIG=/etc/ansible/ansible.cfg --accept-host-key --checkout=main --full --url=https://github.com/example/playbooks.git site.yml\n", t["/var/tmp/ansible-pull-args"]);
     }
 
     [Fact]
@@ -193,10 +193,10 @@ public sealed class ConfigManagementModulesTests : IClassFixture<ConfigManagemen
     }
 
     [Fact]
-    public void Ansible_pull_arguments_follow_cloud_inits_filter_args()
+    public void Ansible_pull_arguments_follow_cloud_inits_filter_args_in_the_sorted_order_cloud_init_reads_them()
     {
         var pull = Config.YamlConfigReader.ParseMap("url: u\nplaybook_name: p.yml\nvault_id: v1\nsleep: 30\ndiff: false\nonly_if_changed: true\n", "t");
-        Assert.Equal(["--url=u", "--vault-id=v1", "--sleep=30", "--only-if-changed", "p.yml"], AnsibleModule.PullArguments(pull));
+        Assert.Equal(["--only-if-changed", "--sleep=30", "--url=u", "--vault-id=v1", "p.yml"], AnsibleModule.PullArguments(pull));
     }
 
     private static List<string> Installed(TestRoot t) =>
