@@ -42,14 +42,25 @@ public static class ModuleCoverage
     /// <summary>Every cloud-init 22.4.2 module, by name.</summary>
     public static IReadOnlyList<ModuleCoverageEntry> Entries { get; } =
     [
-        new("ansible", ModuleSupport.NotImplemented, ["ansible"], "not yet"),
+        new("ansible", ModuleSupport.Partial, ["ansible"], "install_method distro (dnf), galaxy actions, ansible-pull",
+            new Dictionary<string, string>
+            {
+                ["ansible.run_user"] = "only used with install_method pip, which keel-agent does not support (it fails the module)",
+                ["ansible.setup_controller"] = "repositories are not cloned and ansible-playbook is not run (it fails the module)",
+            }),
         new("apk_configure", ModuleSupport.NotApplicable, ["apk_repos"], Rpm + " (Alpine's apk)"),
         new("apt_configure", ModuleSupport.NotApplicable, ["apt"], Rpm + " (Debian's apt; use yum_repos)"),
         new("apt_pipelining", ModuleSupport.NotApplicable, ["apt_pipelining"], Rpm + " (Debian's apt)"),
         new("bootcmd", ModuleSupport.Supported, ["bootcmd"], ""),
         new("byobu", ModuleSupport.NotImplemented, ["byobu_by_default"], "not yet"),
         new("ca_certs", ModuleSupport.Supported, ["ca_certs", "ca-certs"], "RPM: /etc/pki/ca-trust/source/anchors + update-ca-trust; debian/ubuntu: cloud-init's layout"),
-        new("chef", ModuleSupport.NotImplemented, ["chef"], "not yet"),
+        new("chef", ModuleSupport.Partial, ["chef"], "install_type packages (dnf); validation.pem 0600",
+            new Dictionary<string, string>
+            {
+                ["chef.omnibus_url"] = "the omnibus installer is not downloaded (install_type omnibus fails the module)",
+                ["chef.omnibus_url_retries"] = "the omnibus installer is not downloaded (install_type omnibus fails the module)",
+                ["chef.omnibus_version"] = "the omnibus installer is not downloaded (install_type omnibus fails the module)",
+            }),
         new("disable_ec2_metadata", ModuleSupport.NotImplemented, ["disable_ec2_metadata"], "not yet"),
         new("disk_setup", ModuleSupport.Partial, ["disk_setup", "fs_setup", "device_aliases"], "gpt (sgdisk), mbr (sfdisk), mkfs with label; an existing filesystem is kept unless overwrite: true",
             new Dictionary<string, string> { ["fs_setup.*.cmd"] = "a shell command line is not run: give filesystem and extra_opts" }),
@@ -71,7 +82,13 @@ public static class ModuleCoverage
         new("package_update_upgrade_install", ModuleSupport.Supported, ["packages", "package_update", "package_upgrade", "package_reboot_if_required", "apt_update", "apt_upgrade", "apt_reboot_if_required"], "through dnf"),
         new("phone_home", ModuleSupport.Supported, ["phone_home"], ""),
         new("power_state_change", ModuleSupport.Supported, ["power_state"], ""),
-        new("puppet", ModuleSupport.NotImplemented, ["puppet"], "not yet"),
+        new("puppet", ModuleSupport.Partial, ["puppet"], "install_type packages (dnf), puppet.conf, ca_cert, csr_attributes, puppet.service",
+            new Dictionary<string, string>
+            {
+                ["puppet.aio_install_url"] = "the AIO installer script is not downloaded (install_type aio with install: true fails the module)",
+                ["puppet.collection"] = "the AIO installer script is not downloaded (install_type aio with install: true fails the module)",
+                ["puppet.cleanup"] = "the AIO installer script is not downloaded (install_type aio with install: true fails the module)",
+            }),
         new("refresh_rmc_and_interface", ModuleSupport.NotApplicable, [], Rpm + " image on x86-64 (IBM PowerVM RMC); no config key"),
         new("reset_rmc", ModuleSupport.NotApplicable, [], Rpm + " image on x86-64 (IBM PowerVM RMC); no config key"),
         new("resizefs", ModuleSupport.Supported, ["resize_rootfs"], "ext2/3/4, xfs, btrfs; noblock runs in the foreground"),
@@ -80,7 +97,7 @@ public static class ModuleCoverage
         new("rightscale_userdata", ModuleSupport.NotApplicable, [], "RightScale's EC2 user data; no config key"),
         new("rsyslog", ModuleSupport.Supported, ["rsyslog"], "configs and remotes in /etc/rsyslog.d; reloaded on the machine itself only"),
         new("runcmd", ModuleSupport.Supported, ["runcmd"], ""),
-        new("salt_minion", ModuleSupport.NotImplemented, ["salt_minion"], "not yet"),
+        new("salt_minion", ModuleSupport.Supported, ["salt_minion"], "through dnf; minion.pem 0600 (cloud-init: 0644); salt-minion enabled, restarted on the machine itself"),
         new("scripts_per_boot", ModuleSupport.Supported, [], "no config key: /var/lib/cloud/scripts/per-boot"),
         new("scripts_per_instance", ModuleSupport.Supported, [], "no config key: /var/lib/cloud/scripts/per-instance"),
         new("scripts_per_once", ModuleSupport.Supported, [], "no config key: /var/lib/cloud/scripts/per-once"),
