@@ -25,11 +25,7 @@ dotnet build Keel.slnx -c Release -nologo -v quiet
 log=$(mktemp)
 trap 'rm -rf "$TMPDIR"' EXIT
 set +e
-# The interactive installer's serial-console E2E (~12 minutes of TCG) is opt-in: KEEL_E2E_INTERACTIVE=1. It passed
-# whole twice on 2026-12-07 but failed once inside the full suite (docs/installer.md), so it does not gate CI yet.
-filter=()
-[ "${KEEL_E2E_INTERACTIVE:-0}" = 1 ] || filter=(--filter "Category!=Interactive")
-dotnet test Keel.slnx -c Release --no-build -nologo "${filter[@]}" "$@" 2>&1 | tee "$log"
+dotnet test Keel.slnx -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

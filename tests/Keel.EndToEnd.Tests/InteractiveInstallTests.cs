@@ -40,8 +40,8 @@ public sealed partial class InteractiveInstallTests(InstallerMediumFixture mediu
 
     public void Dispose() => EndToEnd.DeleteQuietly(_work);
 
-    // Long (an install, its encryption in place under TCG, two boots, a replay: ~12 minutes): scripts/test.sh runs it
-    // when KEEL_E2E_INTERACTIVE=1 (docs/installer.md says why it does not gate CI yet).
+    // Long (an install, its encryption in place under TCG, two boots, a replay: ~12 minutes alone); it runs first, beside
+    // the other end-to-end classes (LongestFirstCollectionOrderer), so the whole suite stays within CI's time.
     [Fact]
     [Trait("Category", "Interactive")]
     public void A_person_at_the_serial_console_installs_an_encrypted_container_host_and_its_saved_config_replays_the_same_machine()

@@ -61,12 +61,13 @@ public sealed class OnTheMachineItselfTests : IClassFixture<CloudInitChroot>
         var dotnetDir = Path.GetDirectoryName(new FileInfo(dotnet).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dotnet)!;
         Directory.CreateDirectory(run.KeelRoot + "/opt/dotnet");
         Directory.CreateDirectory(run.KeelRoot + "/opt/keel-agent");
+        // TMPDIR=/tmp: the suite's TMPDIR is a host path that does not exist inside the chroot.
         const string script = """
             set -e
             mount --bind "$2" "$1/opt/dotnet"
             mount --bind "$3" "$1/opt/keel-agent"
             mount -t proc proc "$1/proc"
-            exec chroot "$1" env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
+            exec chroot "$1" env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TMPDIR=/tmp DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
                 /opt/dotnet/dotnet /opt/keel-agent/keel-agent.dll run --root / --seed /var/lib/cloud/seed/nocloud
             """;
         var (exit, output) = Tool.TryRun("unshare", "--mount", "--uts", "--net", "--", "sh", "-c", script, "sh", run.KeelRoot, dotnetDir, AppContext.BaseDirectory.TrimEnd('/'));
