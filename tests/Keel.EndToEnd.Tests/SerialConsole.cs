@@ -62,8 +62,15 @@ internal sealed class SerialConsole : IDisposable
         _terminal.Press("Enter");
     }
 
-    /// <summary>Waits for the machine to power off; returns keel vm run's exit code (0: qemu exited with status 0).</summary>
-    public int WaitForPowerOff(TimeSpan timeout) => _terminal.WaitForExit(timeout);
+    /// <summary>
+    /// Waits for the machine to power off; returns keel vm run's exit code (0: qemu exited with status 0), or -1 when it ended
+    /// without the guest kernel's "reboot: Power down" line (a crash or a reset is not a power-off).
+    /// </summary>
+    public int WaitForPowerOff(TimeSpan timeout)
+    {
+        var status = _terminal.WaitForExit(timeout);
+        return status == 0 && !_terminal.PlainTranscript().Contains("reboot: Power down", StringComparison.Ordinal) ? -1 : status;
+    }
 
     /// <summary>Everything the console showed so far, escape sequences removed.</summary>
     public string Transcript() => _terminal.PlainTranscript();

@@ -17,6 +17,7 @@ internal sealed partial class TmuxTerminal : IDisposable
     private readonly string _socket;
     private readonly int _panePid;
     private bool _disposed;
+    private Stopwatch? _deadWithoutStatus;
 
     private TmuxTerminal(string socket, string transcript, int panePid)
     {
@@ -79,9 +80,12 @@ internal sealed partial class TmuxTerminal : IDisposable
         }
 
         // tmux marks the pane dead when the pty closes and knows the status only once it has reaped the process (3.3a
-        // prints "0" for a clean exit): in between both are empty. Reading that as 0 made a quit (130) look like success on
-        // a loaded machine, so it is "not ended yet".
-        return null;
+        // prints "0" for a clean exit): in between both are empty. Reading that at once as 0 made a quit (130) look like
+        // success on a loaded machine, so the status gets a few seconds to arrive. A pane that stays dead without one (seen
+        // after `keel vm run --interactive` powered its machine off) is reported as 0, as tmux's own pane_dead_status did
+        // before the process was reaped; SerialConsole checks the guest's own power-off line beside it.
+        _deadWithoutStatus ??= Stopwatch.StartNew();
+        return _deadWithoutStatus.Elapsed > TimeSpan.FromSeconds(5) ? 0 : null;
     }
 
     /// <summary>Waits until <paramref name="text"/> is on the screen; returns the screen.</summary>

@@ -55,30 +55,7 @@ internal static class ConfigManagement
             cwd = context.Root.RootPath;
         }
 
-        var options = new ToolOptions
-        {
-            Environment = env,
-            NeutralLocale = false,
-            WorkingDirectory = cwd,
-            Timeout = context.Options.ScriptTimeout,
-            OutputLimit = 4 * 1024 * 1024,
-            AllowFailure = true,
-        };
-        ToolResult result;
-        try
-        {
-            result = ToolRunner.Run(options, program, arguments, context.Cancellation);
-        }
-        catch (TimeoutException)
-        {
-            throw new IOException($"{shown}: still running after {context.Options.ScriptTimeout}, killed");
-        }
-
-        context.Log.Write(result.Output);
-        context.Log.Write(result.Error);
-        return result.ExitCode == 0
-            ? result.Output
-            : throw new IOException($"{shown}: exited with status {result.ExitCode}{(result.LastErrorLine is { } last ? ": " + last : "")}");
+        return ModuleCommand.Run(context, shown, program, arguments, env, cwd);
     }
 
     /// <summary>systemctl enable <paramref name="unit"/>: offline (--root) in a target root, so the root's first boot starts it.</summary>

@@ -10,10 +10,10 @@ internal static class ModuleCommand
     private const int OutputLimit = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Runs <paramref name="program"/> with the machine's own locale and time zone; a non-zero exit or the timeout is one
-    /// IOException line starting with <paramref name="shown"/>.
+    /// Runs <paramref name="program"/> with the machine's own locale and time zone and returns its standard output (also
+    /// logged); a non-zero exit or the timeout is one IOException line starting with <paramref name="shown"/>.
     /// </summary>
-    public static void Run(ModuleContext context, string shown, string program, IReadOnlyList<string> arguments,
+    public static string Run(ModuleContext context, string shown, string program, IReadOnlyList<string> arguments,
         IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var options = new ToolOptions
@@ -37,10 +37,9 @@ internal static class ModuleCommand
 
         context.Log.Write(result.Output);
         context.Log.Write(result.Error);
-        if (result.ExitCode != 0)
-        {
-            throw new IOException($"{shown}: exited with status {result.ExitCode}{(result.LastErrorLine is { } last ? ": " + last : "")}");
-        }
+        return result.ExitCode == 0
+            ? result.Output
+            : throw new IOException($"{shown}: exited with status {result.ExitCode}{(result.LastErrorLine is { } last ? ": " + last : "")}");
     }
 }
 
