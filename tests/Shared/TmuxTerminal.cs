@@ -38,13 +38,17 @@ internal sealed partial class TmuxTerminal : IDisposable
     {
         // A private server (its own socket) so the test never touches a person's tmux sessions, and kill-server ends it all.
         var socket = Path.Combine(Path.GetTempPath(), "keel-tmux-" + Guid.NewGuid().ToString("N")[..12]);
-        // "exec" so the pane's process is the command itself: its pid is the one Dispose signals.
-        var shellCommand = "exec " + string.Join(' ', command.Select(Quote));
+        // The command waits until the transcript pipe is attached: what it printed before pipe-pane ran was never in the
+        // transcript (a fast first prompt was lost once on a loaded machine). "exec" then makes the pane's process the
+        // command itself: its pid is the one Dispose signals.
+        var ready = socket + ".ready";
+        var shellCommand = $"while [ ! -e {Quote(ready)} ]; do sleep 0.02; done; exec " + string.Join(' ', command.Select(Quote));
         Tmux(socket, "-f", "/dev/null", "new-session", "-d", "-s", "keel", "-x", Text(width), "-y", Text(height), shellCommand);
         try
         {
             Tmux(socket, "set-option", "-t", "keel", "remain-on-exit", "on");
             Tmux(socket, "pipe-pane", "-t", "keel", "-o", "cat >> " + Quote(transcript));
+            File.WriteAllText(ready, "");
             var pid = int.Parse(Tmux(socket, "display-message", "-p", "-t", "keel", "#{pane_pid}").Trim(), CultureInfo.InvariantCulture);
             return new TmuxTerminal(socket, transcript, pid);
         }
@@ -249,6 +253,7 @@ internal sealed partial class TmuxTerminal : IDisposable
         try
         {
             File.Delete(_socket);
+            File.Delete(_socket + ".ready");
         }
         catch (IOException)
         {

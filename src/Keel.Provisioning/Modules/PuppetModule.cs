@@ -1,6 +1,7 @@
 using System.Text;
 using Keel.Provisioning.Config;
 using Keel.Provisioning.Engine;
+using Keel.TargetSystem;
 
 namespace Keel.Provisioning.Modules;
 
@@ -10,7 +11,7 @@ namespace Keel.Provisioning.Modules;
 /// CA certificate and csr_attributes.yaml written, puppet.service enabled (offline in a target root) and, on the machine
 /// itself, puppet agent run when asked and the service started. The AIO installer script (install_type: aio) is not run.
 /// </summary>
-public sealed partial class PuppetModule() : CloudConfigModule("puppet", Frequency.PerInstance, Stage.Final)
+public sealed class PuppetModule() : CloudConfigModule("puppet", Frequency.PerInstance, Stage.Final)
 {
     private const UnixFileMode FileMode = (UnixFileMode)0x1a4;
 
@@ -192,20 +193,9 @@ public sealed partial class PuppetModule() : CloudConfigModule("puppet", Frequen
         return (uid, gid);
     }
 
-    private static void Chown(ModuleContext context, string dir, int uid, int gid, UnixFileMode? mode)
-    {
-        var host = context.Root.Resolve(dir, followFinal: false);
-        if (new FileInfo(host).LinkTarget is not null)
-        {
-            throw new IOException($"{dir}: is a symlink in the root; not changing its owner");
-        }
-
-        Native.LChown(host, uid, gid);
-        if (mode is { } m)
-        {
-            File.SetUnixFileMode(host, m);
-        }
-    }
+    // Through a descriptor opened O_NOFOLLOW: owner and mode land on the directory itself, never on what a link names.
+    private static void Chown(ModuleContext context, string dir, int uid, int gid, UnixFileMode? mode) =>
+        NoFollow.Chown(context.Root, dir, uid, gid, mode);
 
     private static string Print(ModuleContext context, string bin, string setting) =>
         ConfigManagement.Output(context, [bin, "config", "print", setting]).TrimEnd();
@@ -350,20 +340,6 @@ public sealed partial class PuppetModule() : CloudConfigModule("puppet", Frequen
             }
 
             sb.Append('\n');
-        }
-    }
-
-    private static partial class Native
-    {
-        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-        private static partial int LChownNative(string path, uint owner, uint group);
-
-        public static void LChown(string path, int uid, int gid)
-        {
-            if (LChownNative(path, unchecked((uint)uid), unchecked((uint)gid)) != 0)
-            {
-                throw new IOException($"{path}: chown {uid}:{gid} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
-            }
         }
     }
 }
