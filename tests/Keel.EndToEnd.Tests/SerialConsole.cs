@@ -63,13 +63,16 @@ internal sealed class SerialConsole : IDisposable
     }
 
     /// <summary>
-    /// Waits for the machine to power off; returns keel vm run's exit code (0: qemu exited with status 0), or -1 when it ended
-    /// without the guest kernel's "reboot: Power down" line (a crash or a reset is not a power-off).
+    /// Waits for the machine to end; returns keel vm run's exit code (0: qemu exited with status 0), or -1 when it ended
+    /// without the guest kernel's orderly "reboot: Power down" or "reboot: Restarting system" line (qemu runs with -no-reboot,
+    /// so an install whose config says reboot ends the same way; a panic's emergency restart prints neither).
     /// </summary>
     public int WaitForPowerOff(TimeSpan timeout)
     {
         var status = _terminal.WaitForExit(timeout);
-        return status == 0 && !_terminal.PlainTranscript().Contains("reboot: Power down", StringComparison.Ordinal) ? -1 : status;
+        var transcript = _terminal.PlainTranscript();
+        var orderly = transcript.Contains("reboot: Power down", StringComparison.Ordinal) || transcript.Contains("reboot: Restarting system", StringComparison.Ordinal);
+        return status == 0 && !orderly ? -1 : status;
     }
 
     /// <summary>Everything the console showed so far, escape sequences removed.</summary>
