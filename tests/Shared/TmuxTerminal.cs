@@ -85,11 +85,11 @@ internal sealed partial class TmuxTerminal : IDisposable
 
         // tmux marks the pane dead when the pty closes and knows the status only once it has reaped the process (3.3a
         // prints "0" for a clean exit): in between both are empty. Reading that at once as 0 made a quit (130) look like
-        // success on a loaded machine, so the status gets a few seconds to arrive. A pane that stays dead without one (seen
+        // success on a loaded machine, so the status gets time to arrive (a full suite on 2 cores has delayed it past 5 s). A pane that stays dead without one (seen
         // after `keel vm run --interactive` powered its machine off) is reported as 0, as tmux's own pane_dead_status did
         // before the process was reaped; SerialConsole checks the guest's own power-off line beside it.
         _deadWithoutStatus ??= Stopwatch.StartNew();
-        return _deadWithoutStatus.Elapsed > TimeSpan.FromSeconds(5) ? 0 : null;
+        return _deadWithoutStatus.Elapsed > TimeSpan.FromSeconds(30) ? 0 : null;
     }
 
     /// <summary>Waits until <paramref name="text"/> is on the screen; returns the screen.</summary>
