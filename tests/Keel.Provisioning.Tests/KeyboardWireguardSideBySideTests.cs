@@ -12,8 +12,6 @@ namespace Keel.Provisioning.Tests;
 /// </summary>
 public sealed class KeyboardWireguardSideBySideTests : IClassFixture<CloudInitChroot>
 {
-    private const string Recorder = "#!/bin/sh\n{ printf '%s' \"${0##*/}\"; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo; } >> /usr/local/calls.log\n";
-
     private const string Seed = """
         #cloud-config
         keyboard:
@@ -47,11 +45,7 @@ public sealed class KeyboardWireguardSideBySideTests : IClassFixture<CloudInitCh
         }
 
         Directory.CreateDirectory(run.CloudInitRoot + "/run/systemd/system");
-        foreach (var tool in new[] { "systemctl", "localectl", "hostnamectl", "lsmod", "modprobe", "wg" })
-        {
-            File.WriteAllText(run.CloudInitRoot + "/usr/local/sbin/" + tool, Recorder);
-            File.SetUnixFileMode(run.CloudInitRoot + "/usr/local/sbin/" + tool, (UnixFileMode)0x1ed);
-        }
+        RecordingTools.Install(run.CloudInitRoot, "systemctl", "localectl", "hostnamectl", "lsmod", "modprobe", "wg");
 
         // keel-agent's target root: wireguard-tools' wg and unit, and systemd's kbd-model-map (the chroot has no systemd).
         Directory.CreateDirectory(run.KeelRoot + "/usr/lib/systemd/system");
@@ -63,7 +57,7 @@ public sealed class KeyboardWireguardSideBySideTests : IClassFixture<CloudInitCh
 
         Assert.True(run.RunCloudInit().Count == 0, run.Log.ToString());
         Assert.True(await run.RunKeelAsync() == 0, run.Log.ToString());
-        var calls = File.ReadAllLines(run.CloudInitRoot + "/usr/local/calls.log");
+        var calls = RecordingTools.Calls(run.CloudInitRoot);
 
         // keyboard: cloud-init's localectl call (model defaulted to pc105, options empty) is exactly keel-agent's on the
         // machine itself; in the target root keel-agent writes what systemd-localed writes for that call.

@@ -12,8 +12,6 @@ namespace Keel.Provisioning.Tests;
 /// </summary>
 public sealed class OnTheMachineItselfTests : IClassFixture<CloudInitChroot>
 {
-    private const string Recorder = "#!/bin/sh\n{ printf '%s' \"${0##*/}\"; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo; } >> /usr/local/calls.log\n";
-
     private const string Seed = """
         #cloud-config
         rsyslog:
@@ -45,11 +43,7 @@ public sealed class OnTheMachineItselfTests : IClassFixture<CloudInitChroot>
         {
             File.WriteAllText(root + "/etc/cloud/cloud.cfg.d/95-keel-machine.cfg", DropIn);
             Directory.CreateDirectory(root + "/run/systemd/system");
-            foreach (var tool in new[] { "systemctl", "localectl", "modprobe", "lsmod", "hostnamectl" })
-            {
-                File.WriteAllText(root + "/usr/local/sbin/" + tool, Recorder);
-                File.SetUnixFileMode(root + "/usr/local/sbin/" + tool, (UnixFileMode)0x1ed);
-            }
+            RecordingTools.Install(root, "systemctl", "localectl", "modprobe", "lsmod", "hostnamectl");
 
             File.WriteAllText(root + "/usr/bin/wg", "#!/bin/sh\n");
             File.SetUnixFileMode(root + "/usr/bin/wg", (UnixFileMode)0x1ed);
@@ -76,7 +70,7 @@ public sealed class OnTheMachineItselfTests : IClassFixture<CloudInitChroot>
 
         // The requests: cloud-init's, less what only Debian does (console-setup restarted after localectl) and lsmod,
         // which keel-agent replaces by reading /proc/modules.
-        static List<string> Requests(string root) => File.ReadAllLines(root + "/usr/local/calls.log")
+        static List<string> Requests(string root) => RecordingTools.Calls(root)
             .Where(l => !l.StartsWith("lsmod", StringComparison.Ordinal) && !l.StartsWith("modprobe", StringComparison.Ordinal) && l != "systemctl [restart] [console-setup]")
             .ToList();
         var cloudInit = Requests(run.CloudInitRoot);
@@ -86,9 +80,9 @@ public sealed class OnTheMachineItselfTests : IClassFixture<CloudInitChroot>
         Assert.Equal(cloudInit, Requests(run.KeelRoot));
 
         // modprobe wireguard: cloud-init's lsmod stand-in lists nothing, so it loads; keel-agent reads the (host's) /proc/modules.
-        Assert.Contains("modprobe [wireguard]", File.ReadAllLines(run.CloudInitRoot + "/usr/local/calls.log"));
+        Assert.Contains("modprobe [wireguard]", RecordingTools.Calls(run.CloudInitRoot));
         var loaded = File.Exists("/proc/modules") && File.ReadLines("/proc/modules").Any(l => l.StartsWith("wireguard ", StringComparison.Ordinal));
-        Assert.Equal(!loaded, File.ReadAllLines(run.KeelRoot + "/usr/local/calls.log").Contains("modprobe [wireguard]"));
+        Assert.Equal(!loaded, RecordingTools.Calls(run.KeelRoot).Contains("modprobe [wireguard]"));
 
         // Files and the probe's effect: the same type, mode, owner and content.
         var ci = SideBySideRun.Describe(run.CloudInitRoot);
